@@ -1,0 +1,169 @@
+"""Reading RDF sources into an rdflib graph, with errors that say where.
+
+Formats are chosen by file extension and, when the extension says nothing,
+by looking at the first bytes of the file. Parser errors become
+:class:`~genai_graph.errors.OntologyLoadError` with the file, line and column.
+Nothing here touches the network: ``owl:imports`` are recorded, never fetched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import warnings
+from collections.abc import Iterable
+from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING
+from xml.sax import SAXParseException
+
+from rdflib import Graph
+from rdflib.plugins.parsers.notation3 import BadSyntax
+
+from .errors import OntologyLoadError
+
+if TYPE_CHECKING:
+    from importlib.abc import Traversable  # importlib.resources.abc is 3.11+
+
+__all__ = ["FORMATS", "Source", "bundled_ontology", "guess_format", "parse_into"]
+
+Source = str | os.PathLike[str] | Graph
+"""What :func:`genai_graph.load` accepts: a file path or an rdflib Graph."""
+
+FORMATS: dict[str, str] = {
+    ".ttl": "turtle",
+    ".turtle": "turtle",
+    ".n3": "n3",
+    ".nt": "nt",
+    ".ntriples": "nt",
+    ".owl": "xml",
+    ".rdf": "xml",
+    ".xml": "xml",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+    ".trig": "trig",
+    ".nq": "nquads",
+}
+"""File extension -> rdflib parser name."""
+
+_SNIFF_BYTES = 4096
+
+
+def bundled_ontology() -> Traversable:
+    """Return the bundled ``genai.ttl``, wherever the package is installed.
+
+    From a wheel it is package data (``genai_graph/ontology/genai.ttl``); from a
+    source checkout or an editable install it is the top-level ``ontology/``.
+
+    Examples
+    --------
+    >>> bundled_ontology().name
+    'genai.ttl'
+    """
+    packaged = files("genai_graph") / "ontology" / "genai.ttl"
+    if packaged.is_file():
+        return packaged
+    checkout = Path(__file__).resolve().parents[2] / "ontology" / "genai.ttl"
+    if checkout.is_file():
+        return checkout
+    raise OntologyLoadError(
+        "genai.ttl", "the bundled ontology is missing from this installation; reinstall genai-graph"
+    )
+
+
+def guess_format(path: str | os.PathLike[str], head: bytes = b"") -> str:
+    """Return the rdflib parser name for `path`, from its extension or its first bytes.
+
+    Examples
+    --------
+    >>> guess_format("ontology.owl")
+    'xml'
+    >>> guess_format("data", b'{"@context": {}}')
+    'json-ld'
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix in FORMATS:
+        return FORMATS[suffix]
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text.startswith((b"<?xml", b"<rdf:RDF", b"<RDF")):
+        return "xml"
+    if text.startswith((b"{", b"[")):
+        return "json-ld"
+    return "turtle"  # also reads N-Triples
+
+
+def parse_into(graph: Graph, sources: Iterable[Source]) -> None:
+    """Parse every source into `graph`, raising OntologyLoadError on the first failure."""
+    for source in sources:
+        if isinstance(source, Graph):
+            for triple in source:
+                graph.add(triple)
+            continue
+        _parse_file(graph, source)
+
+
+def _parse_file(graph: Graph, source: str | os.PathLike[str]) -> None:
+    path = Path(source)
+    name = str(source)
+    if not path.exists():
+        raise OntologyLoadError(name, "no such file")
+    if path.is_dir():
+        raise OntologyLoadError(name, "is a directory, not an RDF file")
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise OntologyLoadError(name, err.strerror or str(err)) from err
+    fmt = guess_format(path, data[:_SNIFF_BYTES])
+    parse_bytes(graph, data, fmt, name)
+
+
+def parse_bytes(graph: Graph, data: bytes, fmt: str, name: str) -> None:
+    """Parse `data` in format `fmt` into `graph`; `name` is used in error messages."""
+    if fmt in ("turtle", "n3", "nt", "trig", "nquads", "json-ld"):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as err:
+            line, column = _position(data, err.start)
+            raise OntologyLoadError(
+                name,
+                f"not UTF-8 text (byte {err.start}); is this a {fmt} file?",
+                line=line,
+                column=column,
+            ) from err
+        if "\x00" in text:
+            raise OntologyLoadError(name, f"binary data, not a {fmt} file")
+        payload: str | bytes = text
+    else:
+        payload = data
+    try:
+        with warnings.catch_warnings():
+            # rdflib's own parsers (JSON-LD, N3, TriG) call its deprecated APIs; users can't act on that.
+            warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"rdflib(\.|$)")
+            graph.parse(data=payload, format=fmt)
+    except BadSyntax as err:
+        line, column = _position(err._str, err._i)
+        raise OntologyLoadError(
+            name, f"{fmt} syntax error: {err._why}", line=line, column=column
+        ) from err
+    except SAXParseException as err:
+        raise OntologyLoadError(
+            name,
+            f"XML error: {err.getMessage()}",
+            line=err.getLineNumber(),
+            column=err.getColumnNumber(),
+        ) from err
+    except json.JSONDecodeError as err:
+        raise OntologyLoadError(
+            name, f"JSON error: {err.msg}", line=err.lineno, column=err.colno
+        ) from err
+    except Exception as err:  # rdflib raises many types; none may escape as a traceback
+        raise OntologyLoadError(name, f"{fmt} parse error: {err}") from err
+
+
+def _position(text: str | bytes, offset: int) -> tuple[int, int]:
+    """Return the 1-based (line, column) of character `offset` in `text`."""
+    newline = "\n" if isinstance(text, str) else b"\n"
+    offset = max(0, min(offset, len(text)))
+    line = text.count(newline, 0, offset) + 1  # type: ignore[arg-type]
+    start = text.rfind(newline, 0, offset) + 1  # type: ignore[arg-type]
+    return line, offset - start + 1

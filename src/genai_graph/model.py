@@ -1,0 +1,236 @@
+"""The values answers are made of: concepts, sets of concepts, relations, explanations.
+
+They are light views onto a :class:`~genai_graph.KnowledgeGraph`: a
+:class:`Concept` holds an IRI and looks its label and definition up when asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Set
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from rdflib import Literal, URIRef
+
+if TYPE_CHECKING:
+    from .graph import KnowledgeGraph
+
+__all__ = ["Concept", "ConceptSet", "Explanation", "Relation", "Step"]
+
+
+class Concept:
+    """A class, individual or property of a knowledge graph, named by its IRI.
+
+    Two concepts are equal when their IRIs are; they sort by label. Attributes
+    other than :attr:`iri` are read from the graph on first use.
+
+    Examples
+    --------
+    >>> llm = kg.concept("LLM")
+    >>> llm.label, llm.curie
+    ('Large Language Model', 'genai:LargeLanguageModel')
+    >>> "LLM" in llm.synonyms
+    True
+    """
+
+    __slots__ = ("_kg", "iri")
+
+    def __init__(self, kg: KnowledgeGraph, iri: URIRef) -> None:
+        self._kg = kg
+        self.iri = iri
+
+    @property
+    def label(self) -> str:
+        """The preferred label (English first), or the local name when there is none."""
+        return self._kg._label(self.iri)
+
+    @property
+    def curie(self) -> str:
+        """The IRI shortened with a known prefix, e.g. ``genai:LargeLanguageModel``."""
+        return self._kg._names().curie(str(self.iri))
+
+    @property
+    def definition(self) -> str | None:
+        """The ``skos:definition`` (or ``rdfs:comment`` when there is none)."""
+        return self._kg._definition(self.iri)
+
+    @property
+    def synonyms(self) -> tuple[str, ...]:
+        """Other names: ``skos:altLabel`` and the oboInOwl synonym properties, sorted."""
+        return self._kg._synonyms(self.iri)
+
+    @property
+    def kind(self) -> str:
+        """``"class"``, ``"individual"``, ``"property"`` or ``"resource"``."""
+        return self._kg._kind(self.iri)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Concept):
+            return self.iri == other.iri
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.iri)
+
+    def __lt__(self, other: Concept) -> bool:
+        return (self.label.casefold(), str(self.iri)) < (other.label.casefold(), str(other.iri))
+
+    def __str__(self) -> str:
+        return self.label
+
+    def __repr__(self) -> str:
+        return f"Concept({self.curie!r}, label={self.label!r})"
+
+
+class ConceptSet(Set[Concept]):
+    """An immutable set of concepts, as returned by ``ancestors``, ``descendants``, ...
+
+    Membership accepts a :class:`Concept`, an IRI or any name the graph
+    resolves. Iteration yields :class:`Concept` objects in no set order; use
+    ``sorted()`` for label order.
+
+    Examples
+    --------
+    >>> ancestors = kg.ancestors("LLM")
+    >>> "Generative AI" in ancestors, "Transformer" in ancestors
+    (True, False)
+    """
+
+    __slots__ = ("_iris", "_kg")
+
+    def __init__(self, kg: KnowledgeGraph, iris: Set[URIRef]) -> None:
+        self._kg = kg
+        self._iris = frozenset(iris)
+
+    @property
+    def iris(self) -> frozenset[URIRef]:
+        """The IRIs of the members."""
+        return self._iris
+
+    def labels(self) -> list[str]:
+        """Return the members' labels, sorted case-insensitively."""
+        return sorted((self._kg._label(i) for i in self._iris), key=str.casefold)
+
+    def __contains__(self, item: object) -> bool:
+        if isinstance(item, Concept):
+            return item.iri in self._iris
+        if isinstance(item, str):
+            try:
+                return self._kg._resolve(item) in self._iris
+            except LookupError:
+                return False
+        return False
+
+    def __iter__(self) -> Iterator[Concept]:
+        kg = self._kg
+        return (Concept(kg, iri) for iri in self._iris)
+
+    def __len__(self) -> int:
+        return len(self._iris)
+
+    @classmethod
+    def _from_iterable(cls, it: Any) -> Any:  # set algebra (a | b, a - b) returns plain sets
+        return set(it)
+
+    def __repr__(self) -> str:
+        labels = self.labels()
+        shown = ", ".join(repr(label) for label in labels[:10])
+        more = f", ... ({len(labels)} in all)" if len(labels) > 10 else ""
+        return f"ConceptSet({{{shown}{more}}})"
+
+
+def _show(kg: KnowledgeGraph, term: URIRef | Literal) -> str:
+    return str(term) if isinstance(term, Literal) else kg._label(term)
+
+
+class Step(NamedTuple):
+    """One statement of an explanation: ``subject predicate object``.
+
+    ``stated`` is True when the statement is asserted in the graph; a step
+    that holds by the OWL semantics alone (every class is an ``owl:Thing``)
+    has ``stated=False``.
+    """
+
+    subject: URIRef
+    predicate: URIRef
+    object: URIRef
+    stated: bool = True
+
+
+class Explanation:
+    """Why `sub` is a `sup`: a chain of statements from `sub` up to `sup`.
+
+    Iterate it for the :class:`Step` objects; ``str()`` gives the readable proof.
+
+    Examples
+    --------
+    >>> why = kg.explain("LLM", "Generative AI")
+    >>> print(why)
+    Large Language Model is a kind of Generative AI:
+      Large Language Model  --rdfs:subClassOf-->  Generative AI
+    >>> len(why), why[0].predicate == RDFS.subClassOf
+    (1, True)
+    """
+
+    __slots__ = ("_kg", "steps", "sub", "sup")
+
+    def __init__(
+        self, kg: KnowledgeGraph, sub: URIRef, sup: URIRef, steps: tuple[Step, ...]
+    ) -> None:
+        self._kg = kg
+        self.sub = Concept(kg, sub)
+        self.sup = Concept(kg, sup)
+        self.steps = steps
+
+    def __iter__(self) -> Iterator[Step]:
+        return iter(self.steps)
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def __getitem__(self, i: int) -> Step:
+        return self.steps[i]
+
+    def step_text(self, step: Step) -> str:
+        """Return one step as ``label --predicate--> label``."""
+        kg = self._kg
+        text = f"{_show(kg, step.subject)}  --{kg._names().curie(str(step.predicate))}-->  "
+        text += _show(kg, step.object)
+        return text if step.stated else text + "  (by OWL semantics)"
+
+    @property
+    def headline(self) -> str:
+        """One line: ``X is a kind of Y``, ``X is an instance of Y`` or ``X is Y``."""
+        sub, sup = self.sub, self.sup
+        if sub == sup or sup.kind == "individual":
+            return f"{sub.label} is {sup.label}"
+        how = "an instance of" if sub.kind == "individual" else "a kind of"
+        return f"{sub.label} is {how} {sup.label}"
+
+    def __str__(self) -> str:
+        if not self.steps:
+            return self.headline + " (every concept is itself)"
+        return self.headline + ":\n" + "\n".join("  " + self.step_text(s) for s in self.steps)
+
+    def __repr__(self) -> str:
+        return f"<Explanation {self.sub.curie} is_a {self.sup.curie}: {len(self.steps)} steps>"
+
+
+class Relation(NamedTuple):
+    """A link of a concept: ``subject --predicate--> object``.
+
+    ``object`` is a :class:`Concept` or, for a datatype property, an rdflib
+    Literal. ``via`` says how the link is stated: ``"triple"`` for a plain
+    statement, ``"some"`` for an existential restriction (``owl:someValuesFrom``)
+    and ``"value"`` for ``owl:hasValue``. ``stated`` is False for a link the
+    reasoner inferred rather than read from the graph.
+    """
+
+    subject: Concept
+    predicate: Concept
+    object: Concept | Literal
+    via: str = "triple"
+    stated: bool = True
+
+    def __str__(self) -> str:
+        obj = self.object if isinstance(self.object, Literal) else self.object.label
+        return f"{self.subject.label} --{self.predicate.label}--> {obj}"

@@ -1,0 +1,208 @@
+"""Subsumption answers: a truth table on tests/data/mini.ttl and properties on random DAGs."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rdflib import Graph, Namespace, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+
+import genai_graph
+from genai_graph.reasoning import SubsumptionIndex
+
+EX = Namespace("http://example.org/mini#")
+
+
+@pytest.mark.parametrize(
+    ("sub", "sup", "expected"),
+    [
+        ("Delta", "Top", True),  # through the diamond, either way
+        ("Delta", "Alpha", True),
+        ("Delta", "Beta", True),
+        ("Top", "Delta", False),
+        ("Alpha", "Beta", False),
+        ("Epsilon", "Phi", True),  # cycle: both directions hold
+        ("Phi", "Epsilon", True),
+        ("Phi", "Top", True),
+        ("Gamma", "Eta", True),  # equivalentClass: both directions
+        ("Eta", "Gamma", True),
+        ("Eta", "Alpha", True),  # through the equivalence, then the cycle, then the diamond
+        ("Orphan", "Top", False),
+        ("Orphan", "Orphan", True),  # reflexive
+        ("Orphan", "owl:Thing", True),
+        ("owl:Nothing", "Orphan", True),
+        ("owl:Thing", "Orphan", False),
+        ("d one", "Alpha", True),  # instance of a subclass
+        ("d one", "Gamma", False),
+        ("d two", "Top", True),
+        ("d two", "Orphan", True),  # through owl:sameAs d three
+        ("d three", "Alpha", True),  # and back
+        ("d two", "d three", True),
+        ("d one", "d two", False),
+        ("Punned", "Beta", True),  # punned: instance of Beta...
+        ("Punned", "Top", True),  # ...and subclass of Top
+        ("Alpha", "d one", False),
+    ],
+)
+def test_truth_table(mini: genai_graph.KnowledgeGraph, sub: str, sup: str, expected: bool) -> None:
+    """is_a answers the mini ontology's questions, and explain agrees with it."""
+    assert mini.is_a(sub, sup) is expected
+    why = mini.explain(sub, sup)
+    assert (why is not None) is expected
+
+
+def test_explanation_steps_are_statements(mini: genai_graph.KnowledgeGraph) -> None:
+    """Every stated step of an explanation is a triple of the graph (or its symmetric twin)."""
+    why = mini.explain("Eta", "Alpha")
+    assert why is not None
+    assert [step.object for step in why][-1] == EX.A
+    assert why[0].subject == EX.H
+    for a, b in zip(why.steps, why.steps[1:], strict=False):
+        assert a.object == b.subject  # a connected chain
+    for step in why:
+        assert step.stated
+        triple = (step.subject, step.predicate, step.object)
+        assert triple in mini.graph or (step.object, step.predicate, step.subject) in mini.graph
+
+
+def test_explanation_marks_semantic_steps(mini: genai_graph.KnowledgeGraph) -> None:
+    """A step that holds by OWL semantics only (X is an owl:Thing) is not marked stated."""
+    why = mini.explain("Orphan", "owl:Thing")
+    assert why is not None
+    assert [s.stated for s in why] == [False]
+    assert "by OWL semantics" in str(why)
+
+
+def test_reflexive_explanation_is_empty(mini: genai_graph.KnowledgeGraph) -> None:
+    """X is X needs no statement."""
+    why = mini.explain("Alpha", "alpha")
+    assert why is not None and len(why) == 0
+    assert "is itself" in str(why) or "Alpha is Alpha" in str(why)
+
+
+def test_closures(mini: genai_graph.KnowledgeGraph) -> None:
+    """ancestors, descendants, parents, children and instances on the diamond and the cycle."""
+    assert mini.ancestors("Gamma").labels() == [
+        "Alpha",
+        "Beta",
+        "Delta",
+        "Epsilon",
+        "Eta",
+        "Phi",
+        "Top",
+    ]
+    assert mini.ancestors("Gamma", reflexive=True) == set(mini.ancestors("Gamma")) | {
+        mini.concept("Gamma")
+    }
+    assert mini.descendants("Alpha").labels() == ["Delta", "Epsilon", "Eta", "Gamma", "Phi"]
+    assert mini.parents("Delta").labels() == ["Alpha", "Beta"]
+    assert mini.parents("Epsilon").labels() == ["Delta"]  # Phi is an equivalent, not a parent
+    assert mini.children("Delta").labels() == ["Epsilon", "Phi"]
+    assert mini.parents("d one").labels() == ["Delta"]
+    assert mini.instances("Delta", direct=True).labels() == ["d one"]
+    assert mini.instances("Top").labels() == ["d one", "d three", "d two", "Punned"]
+    assert mini.instances("Orphan").labels() == ["d three", "d two"]
+
+
+def test_index_follows_graph_changes() -> None:
+    """A change to kg.graph is seen by the next question (the index is rebuilt)."""
+    kg = genai_graph.load(bundled=False)
+    a, b = URIRef("http://example.org/a"), URIRef("http://example.org/b")
+    kg.graph.add((a, RDF.type, OWL.Class))
+    kg.graph.add((b, RDF.type, OWL.Class))
+    assert not kg.is_a(a, b)
+    kg.graph.add((a, RDFS.subClassOf, b))
+    assert kg.is_a(a, b)
+    kg.graph.remove((a, RDFS.subClassOf, b))
+    assert not kg.is_a(a, b)
+
+
+# -- properties on random ontologies -----------------------------------------------
+
+NS = "http://example.org/random#"
+
+
+@st.composite
+def ontologies(draw: st.DrawFn) -> tuple[int, list[tuple[int, int]], list[tuple[int, int]]]:
+    """Draw a random set of classes with subClassOf edges (cycles allowed) and equivalences."""
+    n = draw(st.integers(min_value=1, max_value=25))
+    pair = st.tuples(st.integers(0, n - 1), st.integers(0, n - 1))
+    subclass = draw(st.lists(pair, max_size=60))
+    equivalent = draw(st.lists(pair, max_size=6))
+    return n, subclass, equivalent
+
+
+def _build(
+    n: int, subclass: list[tuple[int, int]], equivalent: list[tuple[int, int]]
+) -> tuple[Graph, nx.DiGraph]:
+    graph, reach = Graph(), nx.DiGraph()
+    for i in range(n):
+        graph.add((URIRef(f"{NS}c{i}"), RDF.type, OWL.Class))
+        reach.add_node(i)
+    for a, b in subclass:
+        graph.add((URIRef(f"{NS}c{a}"), RDFS.subClassOf, URIRef(f"{NS}c{b}")))
+        reach.add_edge(a, b)
+    for a, b in equivalent:
+        graph.add((URIRef(f"{NS}c{a}"), OWL.equivalentClass, URIRef(f"{NS}c{b}")))
+        reach.add_edge(a, b)
+        reach.add_edge(b, a)
+    return graph, reach
+
+
+@settings(max_examples=150, deadline=None)
+@given(ontologies())
+def test_is_a_equals_reachability(
+    onto: tuple[int, list[tuple[int, int]], list[tuple[int, int]]],
+) -> None:
+    """is_a(x, y) holds exactly when y is reachable from x over subClassOf and equivalence edges."""
+    n, subclass, equivalent = onto
+    graph, reach = _build(n, subclass, equivalent)
+    index = SubsumptionIndex(graph)
+    for x in range(n):
+        expected = nx.descendants(reach, x) | {x}
+        got = {y for y in range(n) if index.is_a(URIRef(f"{NS}c{x}"), URIRef(f"{NS}c{y}"))}
+        assert got == expected
+        ancestors = {int(str(a)[len(NS) + 1 :]) for a in index.ancestors(URIRef(f"{NS}c{x}"))}
+        assert ancestors == expected - {x}
+
+
+@settings(max_examples=150, deadline=None)
+@given(ontologies())
+def test_ancestors_and_descendants_are_inverse(
+    onto: tuple[int, list[tuple[int, int]], list[tuple[int, int]]],
+) -> None:
+    """An ancestor y of x always has x as a descendant, and the other way round."""
+    n, subclass, equivalent = onto
+    graph, _ = _build(n, subclass, equivalent)
+    index = SubsumptionIndex(graph)
+    iris = [URIRef(f"{NS}c{i}") for i in range(n)]
+    for x in iris:
+        for y in index.ancestors(x):
+            assert x in index.descendants(y)
+        for y in index.descendants(x):
+            assert x in index.ancestors(y)
+
+
+@settings(max_examples=150, deadline=None)
+@given(ontologies())
+def test_explanations_are_valid_and_shortest(
+    onto: tuple[int, list[tuple[int, int]], list[tuple[int, int]]],
+) -> None:
+    """Every explanation is a chain of asserted edges from x to y, as short as any path."""
+    n, subclass, equivalent = onto
+    graph, reach = _build(n, subclass, equivalent)
+    index = SubsumptionIndex(graph)
+    for x in range(n):
+        lengths = nx.single_source_shortest_path_length(reach, x)
+        for y, length in lengths.items():
+            chain = index.explain(URIRef(f"{NS}c{x}"), URIRef(f"{NS}c{y}"))
+            assert chain is not None
+            assert len(chain) == length
+            node = URIRef(f"{NS}c{x}")
+            for s, p, o in chain:
+                assert s == node
+                assert (s, p, o) in graph or (p == OWL.equivalentClass and (o, p, s) in graph)
+                node = o
+            assert node == URIRef(f"{NS}c{y}")
