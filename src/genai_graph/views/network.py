@@ -1,0 +1,110 @@
+"""Converting a KnowledgeGraph to a networkx graph, the shape every picture starts from."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from ..graph import KnowledgeGraph
+
+__all__ = ["categories", "neighbourhood", "to_networkx"]
+
+_TOP = (OWL.Thing, OWL.Nothing)
+
+
+def categories(kg: KnowledgeGraph) -> dict[URIRef, str]:
+    """Return the category label of every class and individual.
+
+    A class's category is its top-level ancestor (the one sorting first by
+    label when there are several); an individual takes the category of its
+    first type. When a single class sits above everything, its children are
+    the categories instead, so that pictures of any ontology get colours.
+    """
+    index = kg._index()
+    classes = [c for c in index.classes if c not in _TOP]
+    roots = {c for c in classes if not index.parents(c)}
+    while len(roots) == 1:
+        (only,) = roots
+        below = index.children(only) - set(_TOP)
+        if not below:
+            break
+        roots = below
+    order = sorted(roots, key=lambda r: (kg._label(r).casefold(), str(r)))
+    out: dict[URIRef, str] = {}
+    for cls in classes:
+        above = index.ancestors(cls) | {cls}
+        top = next((r for r in order if r in above), None)
+        out[cls] = kg._label(top) if top is not None else "Other"
+    for ind in index.individuals():
+        types = sorted(index.parents(ind), key=lambda t: (kg._label(t).casefold(), str(t)))
+        category = next((out[t] for t in types if t in out), "Other")
+        if ind not in out:
+            out[ind] = category
+    return out
+
+
+def to_networkx(kg: KnowledgeGraph, *, taxonomy_only: bool = False) -> nx.MultiDiGraph:
+    """Return classes and individuals as nodes, is-a and relations as edges.
+
+    See :meth:`genai_graph.KnowledgeGraph.to_networkx` for the attributes.
+    """
+    import networkx as nx
+
+    index = kg._index()
+    names = kg._names()
+    graph = nx.MultiDiGraph()
+    category = categories(kg)
+    nodes = [n for n in (*index.classes, *index.individuals()) if n not in _TOP]
+    for iri in nodes:
+        graph.add_node(
+            str(iri),
+            label=kg._label(iri),
+            kind="class" if index.is_class(iri) else "individual",
+            category=category.get(iri, "Other"),
+            definition=kg._definition(iri),
+            synonyms=list(kg._synonyms(iri)),
+            curie=names.curie(str(iri)),
+        )
+    rdf = kg.graph
+    present = {str(n) for n in nodes}
+
+    def edge(s: object, p: URIRef, o: object, kind: str, relation: str) -> None:
+        u, v = str(s), str(o)
+        if u in present and v in present and u != v:
+            graph.add_edge(
+                u, v, key=f"{p} {kind}", relation=relation, predicate=str(p), kind=kind, stated=True
+            )
+
+    for s, o in rdf.subject_objects(RDFS.subClassOf):
+        edge(s, RDFS.subClassOf, o, "subclass", "is a")
+    for s, o in rdf.subject_objects(OWL.equivalentClass):
+        edge(s, OWL.equivalentClass, o, "subclass", "equivalent to")
+    for s, o in rdf.subject_objects(RDF.type):
+        if isinstance(s, URIRef) and index.is_individual(s):
+            edge(s, RDF.type, o, "type", "instance of")
+    if not taxonomy_only:
+        for iri in nodes:
+            for rel in kg.relations(iri):
+                if not isinstance(rel.object, Literal):
+                    edge(iri, rel.predicate.iri, rel.object.iri, "relation", rel.predicate.label)
+    return graph
+
+
+def neighbourhood(graph: nx.MultiDiGraph, centre: str, depth: int) -> nx.MultiDiGraph:
+    """Return the subgraph within `depth` links of `centre`, following edges both ways."""
+    seen = {centre}
+    frontier = [centre]
+    for _ in range(depth):
+        nxt = []
+        for node in frontier:
+            for other in (*graph.successors(node), *graph.predecessors(node)):
+                if other not in seen:
+                    seen.add(other)
+                    nxt.append(other)
+        frontier = nxt
+    return graph.subgraph(seen).copy()

@@ -1,0 +1,47 @@
+"""Glue between a KnowledgeGraph and the HTML page renderer."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rdflib.namespace import DCTERMS, OWL, RDF
+
+from ..errors import GenAIGraphError
+
+if TYPE_CHECKING:
+    from ..graph import KnowledgeGraph, NameLike
+
+__all__ = ["render_page"]
+
+
+def render_page(
+    kg: KnowledgeGraph,
+    *,
+    focus: NameLike | None = None,
+    depth: int | None = None,
+    title: str | None = None,
+) -> str:
+    """Return the HTML page for `kg`, or for the neighbourhood of `focus` within `depth` links."""
+    from .html import render_html
+    from .network import neighbourhood, to_networkx
+
+    if depth is not None and focus is None:
+        raise GenAIGraphError("depth needs a focus: pass a focus concept as well")
+    if depth is not None and depth < 0:
+        raise GenAIGraphError(f"depth must be 0 or more, not {depth}")
+    graph = to_networkx(kg)
+    centre = None
+    if focus is not None:
+        centre = str(kg._resolve(focus))
+        if centre not in graph:
+            raise GenAIGraphError(f"{focus!r} is not a class or individual, so it cannot be drawn")
+        graph = neighbourhood(graph, centre, 2 if depth is None else depth)
+    return render_html(graph, title=title or _default_title(kg), focus=centre)
+
+
+def _default_title(kg: KnowledgeGraph) -> str:
+    for ontology in kg.graph.subjects(RDF.type, OWL.Ontology):
+        value = kg.graph.value(ontology, DCTERMS.title)
+        if value is not None:
+            return str(value)
+    return "genai-graph"
