@@ -1,0 +1,205 @@
+"""The ``genai-graph`` command: argument parsing and printing only.
+
+Every answer comes from the public API. Exit status: 0 success (or "yes"),
+1 a negative answer ("no", ASK false), 2 an error, with a one-line message
+on stderr and no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from . import __version__
+from .errors import GenAIGraphError
+from .graph import KnowledgeGraph, load
+from .sparql import SelectResult
+
+__all__ = ["main"]
+
+YES, NO, ERROR = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--ontology",
+        "-O",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="also load this RDF/OWL file (Turtle, RDF/XML, N-Triples, JSON-LD); repeatable",
+    )
+    common.add_argument(
+        "--no-bundled", action="store_true", help="leave out the bundled Generative AI ontology"
+    )
+    parser = argparse.ArgumentParser(
+        prog="genai-graph",
+        description="Ask an ontology (the bundled map of Generative AI, or your own) what is what, and why.",
+        epilog="Names may be labels, synonyms, CURIEs or IRIs: 'LLM', 'Large Language Model', "
+        "genai:LargeLanguageModel. Exit status: 0 yes/ok, 1 no, 2 error.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[common], help=help_text, description=help_text)
+
+    p = command("is-a", "Is X a Y? Prints the chain of reasons; exit 0 for yes, 1 for no.")
+    p.add_argument("x", help="the more specific concept, e.g. LLM")
+    p.add_argument("y", help="the more general concept, e.g. 'Generative AI'")
+
+    p = command(
+        "explain", "Why is X a Y? Prints the statements that prove it; exit 1 if it is not."
+    )
+    p.add_argument("x")
+    p.add_argument("y")
+
+    for name, what in (
+        ("ancestors", "every class X is a kind or instance of"),
+        ("descendants", "every class that is a kind of X"),
+    ):
+        p = command(name, f"List {what}.")
+        p.add_argument("x")
+        p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = command(
+        "query",
+        "Run a read-only SPARQL query (rdf, rdfs, owl, xsd, skos, dcterms and genai are pre-bound).",
+    )
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("sparql", nargs="?", help="the query text, or - to read it from stdin")
+    src.add_argument("--file", "-f", type=Path, help="read the query from this file")
+    p.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        help="output for SELECT results (default: table)",
+    )
+
+    p = command("viz", "Write an interactive, offline HTML map of the graph.")
+    p.add_argument("--output", "-o", type=Path, required=True, metavar="FILE.html")
+    p.add_argument("--focus", help="draw only the neighbourhood of this concept")
+    p.add_argument("--depth", type=int, help="links to follow from --focus (default 2)")
+    p.add_argument("--title", help="page title")
+
+    command("info", "Print counts of triples, classes, individuals and properties.")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit status.
+
+    Examples
+    --------
+    >>> main(["is-a", "GPT-4", "LLM"])
+    yes: GPT-4 is an instance of Large Language Model:
+      GPT-4  --rdf:type-->  Large Language Model
+    0
+    """
+    args = _parser().parse_args(argv)
+    out = sys.stdout
+    try:
+        kg = load(*args.ontology, bundled=not args.no_bundled)
+        status: int = _COMMANDS[args.command](kg, args, out)
+    except GenAIGraphError as err:
+        print(f"genai-graph: error: {err}", file=sys.stderr)
+        return ERROR
+    except KeyboardInterrupt:
+        print("genai-graph: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # output piped into `head` and closed early
+        return YES
+    return status
+
+
+def _is_a(kg: KnowledgeGraph, args: argparse.Namespace, out: TextIO) -> int:
+    why = kg.explain(args.x, args.y)
+    if why is None:
+        x, y = kg.concept(args.x), kg.concept(args.y)
+        print(f"no: {x.label} is not a {y.label}", file=out)
+        return NO
+    print(f"yes: {why}", file=out)
+    return YES
+
+
+def _explain(kg: KnowledgeGraph, args: argparse.Namespace, out: TextIO) -> int:
+    why = kg.explain(args.x, args.y)
+    if why is None:
+        x, y = kg.concept(args.x), kg.concept(args.y)
+        print(f"{x.label} is not a {y.label}: no chain of statements leads there", file=out)
+        return NO
+    print(why, file=out)
+    return YES
+
+
+def _closure(kg: KnowledgeGraph, args: argparse.Namespace, out: TextIO) -> int:
+    found = kg.ancestors(args.x) if args.command == "ancestors" else kg.descendants(args.x)
+    ordered = sorted(found)
+    if args.format == "json":
+        rows = [{"iri": str(c.iri), "curie": c.curie, "label": c.label} for c in ordered]
+        print(json.dumps(rows, indent=2, ensure_ascii=False), file=out)
+    else:
+        width = max((len(c.label) for c in ordered), default=0)
+        for c in ordered:
+            print(f"{c.label.ljust(width)}  {c.curie}", file=out)
+    return YES
+
+
+def _query(kg: KnowledgeGraph, args: argparse.Namespace, out: TextIO) -> int:
+    if args.file is not None:
+        try:
+            text = args.file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as err:
+            raise GenAIGraphError(f"cannot read query file {str(args.file)!r}: {err}") from err
+    elif args.sparql == "-":
+        text = sys.stdin.read()
+    else:
+        text = args.sparql
+    result = kg.query(text)
+    if isinstance(result, bool):
+        print("true" if result else "false", file=out)
+        return YES if result else NO
+    if not isinstance(result, SelectResult):  # CONSTRUCT / DESCRIBE: a graph
+        out.write(result.serialize(format="turtle"))
+        return YES
+    formatted = {"table": result.to_table, "csv": result.to_csv, "json": result.to_json}[
+        args.format
+    ]()
+    out.write(formatted if formatted.endswith("\n") else formatted + "\n")
+    return YES
+
+
+def _viz(kg: KnowledgeGraph, args: argparse.Namespace, out: TextIO) -> int:
+    if args.depth is not None and args.focus is None:
+        raise GenAIGraphError("--depth needs --focus")
+    kg.to_html(args.output, focus=args.focus, depth=args.depth, title=args.title)
+    print(f"wrote {args.output}", file=out)
+    return YES
+
+
+def _info(kg: KnowledgeGraph, args: argparse.Namespace, out: TextIO) -> int:
+    stats = kg.stats()
+    width = max(len(k) for k in stats)
+    for key, value in stats.items():
+        print(f"{key.replace('_', ' ').ljust(width)}  {value}", file=out)
+    return YES
+
+
+_COMMANDS = {
+    "is-a": _is_a,
+    "explain": _explain,
+    "ancestors": _closure,
+    "descendants": _closure,
+    "query": _query,
+    "viz": _viz,
+    "info": _info,
+}
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,72 @@
+"""README.md tells the truth: its Python examples and command transcripts are replayed."""
+
+from __future__ import annotations
+
+import doctest
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import genai_graph
+
+from .conftest import require
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_python_examples() -> None:
+    """Every >>> example in the README's python blocks gives the output shown."""
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    test = doctest.DocTestParser().get_doctest(
+        "\n\n".join(blocks), {"genai_graph": genai_graph}, "README.md", str(README), 0
+    )
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    runner.run(test)
+    result = runner.summarize(verbose=False)
+    assert result.attempted > 5
+    assert result.failed == 0
+
+
+def transcripts() -> list[tuple[str, str]]:
+    """Return (command, expected output) for each `$ genai-graph ...` line in a text block."""
+    text = README.read_text(encoding="utf-8")
+    pairs = []
+    for block in re.findall(r"```text\n(.*?)```", text, re.S):
+        chunks = re.split(r"^\$ ", block, flags=re.M)
+        for chunk in chunks[1:]:
+            command, _, output = chunk.partition("\n")
+            pairs.append((command, output))
+    return pairs
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("command", "expected"), transcripts())
+def test_command_transcripts(command: str, expected: str, tmp_path: Path) -> None:
+    """Each command transcript in the README prints what the README shows."""
+    bindir = Path(
+        require("the genai-graph console script", str(Path(sys.executable).parent / "genai-graph"))
+    ).parent
+    env = {**os.environ, "PATH": f"{bindir}{os.pathsep}{os.environ['PATH']}"}
+    done = subprocess.run(
+        ["bash", "-c", command],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,  # one stream, in the order a terminal shows it
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.stdout == expected
+
+
+def test_test_command_is_marked() -> None:
+    """The README marks exactly one test command, which .ci/run executes."""
+    text = README.read_text(encoding="utf-8")
+    assert text.count("<!-- test-command -->") == 1
+    ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
+    assert "<!-- test-command -->" in ci
