@@ -10,25 +10,34 @@ from __future__ import annotations
 
 import functools
 import os
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DC, DCTERMS, OWL, RDF, RDFS, SKOS
 from rdflib.plugins.stores.memory import Memory
 
 from ._write import write_atomic
+from .errors import GenAIGraphError, GenAIGraphWarning
 from .loading import Source, bundled_ontology, parse_bytes, parse_into
 from .model import Concept, ConceptSet, Explanation, Relation, Step
 from .names import LABEL_PREDICATES, SYNONYM_PREDICATES, NameIndex
 from .namespaces import PREFIXES
 from .reasoning.index import BUILTIN_NAMESPACES, SubsumptionIndex
+from .reasoning.regimes import ENTAILMENTS, Regime, StepTuple, build_regime
+from .reasoning.similarity import Similarity
 from .sparql import SelectResult, run_query
 
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["KnowledgeGraph", "NameLike", "load"]
+__all__ = ["ASSERTED_GRAPH", "INFERRED_GRAPH", "KnowledgeGraph", "NameLike", "load"]
+
+ASSERTED_GRAPH = URIRef("urn:genai-graph:asserted")
+"""The named graph holding the stated triples in an entailed SPARQL query."""
+INFERRED_GRAPH = URIRef("urn:genai-graph:inferred")
+"""The named graph holding the inferred triples in an entailed SPARQL query."""
 
 NameLike = str | URIRef | Concept
 """A label, synonym, CURIE, IRI or :class:`Concept`."""
@@ -77,7 +86,7 @@ def _bundled_triples() -> tuple[tuple[Any, Any, Any], ...]:
     return tuple(graph)
 
 
-def load(*sources: Source, bundled: bool = True) -> KnowledgeGraph:
+def load(*sources: Source, bundled: bool = True, entailment: str = "el") -> KnowledgeGraph:
     """Load RDF/OWL sources into a new :class:`KnowledgeGraph`.
 
     Parameters
@@ -87,6 +96,9 @@ def load(*sources: Source, bundled: bool = True) -> KnowledgeGraph:
         (chosen by extension, else by content), or rdflib graphs (copied).
     bundled : bool, default True
         Include the bundled Generative AI ontology.
+    entailment : {"el", "told", "rdfs", "owl-rl"}, default "el"
+        The regime the subsumption and relation methods and the pictures use
+        unless a call says otherwise (see :class:`KnowledgeGraph`).
 
     Returns
     -------
@@ -105,7 +117,7 @@ def load(*sources: Source, bundled: bool = True) -> KnowledgeGraph:
     >>> genai_graph.load(bundled=False).stats()["triples"]
     0
     """
-    kg = KnowledgeGraph()
+    kg = KnowledgeGraph(entailment=entailment)
     if bundled:
         kg.graph.addN((s, p, o, kg.graph) for s, p, o in _bundled_triples())
     parse_into(kg.graph, sources)
@@ -123,10 +135,21 @@ class KnowledgeGraph:
     accepts a label, a synonym, a CURIE, an IRI or a :class:`Concept`,
     case-insensitively.
 
+    One entailment switch, ``entailment=``, is shared by every method that
+    reasons and by the pictures: ``"told"`` (the statements as written, closed
+    under subClassOf, equivalentClass, type and sameAs), ``"rdfs"`` (plus
+    domains, ranges and subproperties on assertions), ``"el"`` (plus OWL 2 EL
+    classification: defined classes, existential restrictions, disjointness,
+    property chains), ``"owl-rl"`` (the owlrl package's OWL 2 RL closure).
+    What a regime infers is kept apart from :attr:`graph`; answers say which
+    parts are stated and which inferred.
+
     Parameters
     ----------
     graph : rdflib.Graph, optional
         Statements to start from (copied; the original is never changed).
+    entailment : str, default "el"
+        The default regime for this graph.
 
     Examples
     --------
@@ -136,7 +159,8 @@ class KnowledgeGraph:
     [Concept('genai:GenerativeAI', label='Generative AI'), Concept('genai:LanguageModel', label='Language Model')]
     """
 
-    def __init__(self, graph: Graph | None = None) -> None:
+    def __init__(self, graph: Graph | None = None, *, entailment: str = "el") -> None:
+        self.entailment = _check_entailment(entailment)
         self._store = _TrackedMemory()
         self._graph = Graph(store=self._store, bind_namespaces="core")
         for prefix, namespace in PREFIXES.items():
@@ -168,9 +192,25 @@ class KnowledgeGraph:
             value = self._cache[key] = build()
             return value
 
-    def _index(self) -> SubsumptionIndex:
-        index: SubsumptionIndex = self._cached("index", lambda: SubsumptionIndex(self._graph))
-        return index
+    def _regime(self, entailment: str | None = None) -> Regime:
+        name = self.entailment if entailment is None else _check_entailment(entailment)
+        key = f"regime:{name}"
+        if self._built_at == self._store.generation and key in self._cache:
+            regime: Regime = self._cache[key]
+            return regime
+        regime = self._cached(key, lambda: build_regime(name, self._graph))
+        if regime.unsupported:
+            left_out = ", ".join(f"{what} ({n}x)" for what, n in sorted(regime.unsupported.items()))
+            warnings.warn(
+                f"entailment={name!r} left out constructs it does not support: {left_out}; "
+                "answers stay correct but may miss inferences that need them",
+                GenAIGraphWarning,
+                stacklevel=4,
+            )
+        return regime
+
+    def _index(self, entailment: str | None = None) -> SubsumptionIndex:
+        return self._regime(entailment).index
 
     def _names(self) -> NameIndex:
         def build() -> NameIndex:
@@ -238,7 +278,7 @@ class KnowledgeGraph:
         return tuple(sorted(found, key=str.casefold))
 
     def _kind(self, iri: URIRef) -> str:
-        index = self._index()
+        index = self._index("told")
         if index.is_class(iri):
             return "class"
         if index.is_individual(iri):
@@ -282,18 +322,52 @@ class KnowledgeGraph:
 
     # -- subsumption -------------------------------------------------------
 
-    def is_a(self, x: NameLike, y: NameLike) -> bool:
+    def is_a(self, x: NameLike, y: NameLike, *, entailment: str | None = None) -> bool:
         """Return True if `x` is a `y`: a subclass, an instance of a subclass, or `y` itself.
+
+        Parameters
+        ----------
+        x, y : str, URIRef or Concept
+            The concepts.
+        entailment : str, optional
+            The regime; defaults to :attr:`entailment`.
 
         Examples
         --------
         >>> kg.is_a("LLM", "Generative AI"), kg.is_a("Generative AI", "LLM")
         (True, False)
         """
-        return self._index().is_a(self._resolve(x), self._resolve(y))
+        if entailment is None and type(x) is Concept and type(y) is Concept:
+            # fast path for resolved concepts: the cached index, two lookups, one set test
+            cached = self._cache.get("regime:" + self.entailment)
+            if cached is not None and self._built_at == self._store.generation:
+                index: SubsumptionIndex = cached.index
+                return index.is_a(x.iri, y.iri)
+        return self._index(entailment).is_a(self._resolve(x), self._resolve(y))
 
-    def explain(self, x: NameLike, y: NameLike) -> Explanation | None:
-        """Return the shortest chain of statements proving `x` is a `y`, or None.
+    def explain(
+        self,
+        x: NameLike,
+        y: NameLike,
+        *,
+        relation: NameLike | None = None,
+        entailment: str | None = None,
+    ) -> Explanation | None:
+        """Return the statements proving `x` is a `y` (or `x` `relation` `y`), or None.
+
+        Told answers come as the shortest chain of stated statements. Inferred
+        ones list the stated premises first, then each inferred statement with
+        the rule that gives it (an EL completion rule, an RDFS or OWL RL rule).
+
+        Parameters
+        ----------
+        x, y : str, URIRef or Concept
+            The concepts.
+        relation : str, URIRef or Concept, optional
+            Explain the relation ``x relation y`` (as :meth:`relations` with
+            ``inferred=True`` reports it) instead of ``x is a y``.
+        entailment : str, optional
+            The regime; defaults to :attr:`entailment`.
 
         Examples
         --------
@@ -303,19 +377,127 @@ class KnowledgeGraph:
           Large Language Model  --rdfs:subClassOf-->  Generative AI
         >>> kg.explain("Generative AI", "LLM") is None
         True
+        >>> print(kg.explain("GPT-4", "Hallucination", relation="has limitation or risk"))
+        GPT-4 has limitation or risk Hallucination:
+          GPT-4  --rdf:type-->  Large Language Model
+          Large Language Model  --rdfs:subClassOf-->  (has limitation or risk some Hallucination)
+          GPT-4  --has limitation or risk-->  Hallucination  (inferred: EL: existential)
+        >>> print(kg.explain("GPT-4", "Hallucination", relation="has limitation or risk", entailment="told"))
+        GPT-4 has limitation or risk Hallucination:
+          GPT-4  --rdf:type-->  Large Language Model
+          Large Language Model  --rdfs:subClassOf-->  (has limitation or risk some Hallucination)
+          GPT-4  --has limitation or risk-->  Hallucination  (inferred: inherited from Large Language Model)
         """
         sub, sup = self._resolve(x), self._resolve(y)
-        chain = self._index().explain(sub, sup)
-        if chain is None:
+        regime = self._regime(entailment)
+        if relation is None:
+            found = regime.explain(sub, sup)
+            prop = None
+        else:
+            prop = self._resolve(relation)
+            found = self._explain_link(regime, sub, prop, sup)
+        if found is None:
             return None
-        g = self._graph
-        steps = tuple(
-            Step(s, p, o, (s, p, o) in g or (p in _SYMMETRIC and (o, p, s) in g))
-            for s, p, o in chain
-        )
-        return Explanation(self, sub, sup, steps)
+        return Explanation(self, sub, sup, tuple(Step(*t) for t in found), relation=prop)
 
-    def ancestors(self, x: NameLike, *, reflexive: bool = False) -> ConceptSet:
+    def _explain_link(
+        self, regime: Regime, x: URIRef, p: URIRef, y: URIRef
+    ) -> list[StepTuple] | None:
+        """Explain ``x p y``: stated, inherited from a superclass, through a subproperty or a filler."""
+        explain_link = getattr(regime, "explain_link", None)
+        if explain_link is not None:
+            found: list[StepTuple] | None = explain_link(x, p, y)
+            if found is not None:
+                return found
+        index, props, g = regime.index, regime.properties, self._graph
+        if not any(
+            _reaches(index, link.target, y) and p in props.supers(link.predicate)
+            for link in regime.links(x)
+        ):
+            return None
+        sources = [x, *sorted(index.ancestors(x), key=lambda a: len(index.explain(x, a) or ()))]
+        for source in sources:
+            for expr in (
+                *g.objects(source, RDFS.subClassOf),
+                *g.objects(source, RDF.type),
+                *g.objects(source, OWL.equivalentClass),
+            ):
+                candidates: list[tuple[URIRef, Any]] = []
+                if isinstance(expr, BNode):
+                    parts = [expr, *_rdf_list(g, g.value(expr, OWL.intersectionOf))]
+                    for part in parts:
+                        q = g.value(part, OWL.onProperty)
+                        t = g.value(part, OWL.someValuesFrom) or g.value(part, OWL.hasValue)
+                        if isinstance(q, URIRef) and t is not None:
+                            candidates.append((q, t))
+                for q, t in candidates:
+                    path = props.supers(q).get(p)
+                    if path is None or not _reaches(index, t, y):
+                        continue
+                    steps: list[StepTuple] = []
+                    if source != x:
+                        steps += regime.explain(x, source) or []
+                    steps.append(
+                        StepTuple(
+                            source,
+                            RDF.type
+                            if (source, RDF.type, expr) in g
+                            else (
+                                OWL.equivalentClass
+                                if (source, OWL.equivalentClass, expr) in g
+                                else RDFS.subClassOf
+                            ),
+                            expr,
+                            True,
+                        )
+                    )
+                    steps += [StepTuple(*hop, True) for hop in path]
+                    if t != y:
+                        steps += regime.explain(t, y) or []
+                    if source != x or t != y or q != p:
+                        why = (
+                            f"inherited from {self._label(source)}"
+                            if source != x
+                            else "subproperty or filler"
+                        )
+                        steps.append(StepTuple(x, p, y, False, why))
+                    return steps
+        for q, t in g.predicate_objects(x):
+            if (
+                isinstance(q, URIRef)
+                and p in props.supers(q)
+                and isinstance(t, URIRef)
+                and _reaches(index, t, y)
+            ):
+                steps = [
+                    StepTuple(x, q, t, True),
+                    *(StepTuple(*hop, True) for hop in props.supers(q)[p]),
+                ]
+                if t != y:
+                    steps += regime.explain(t, y) or []
+                if (x, p, y) not in g:
+                    steps.append(
+                        StepTuple(
+                            x,
+                            p,
+                            y,
+                            False,
+                            "rdfs7 (subproperty)" if q != p else "filler subsumption",
+                        )
+                    )
+                return steps
+        for q in props.inverse.get(p, ()):
+            if (y, q, x) in g:
+                return [
+                    StepTuple(y, q, x, True),
+                    StepTuple(q, OWL.inverseOf, p, True),
+                    StepTuple(x, p, y, False, "prp-inv (inverse)"),
+                ]
+        return None
+
+    def ancestors(
+        self, x: NameLike, *, reflexive: bool = False, entailment: str | None = None
+    ) -> ConceptSet:
         """Return every class `x` is a subclass or an instance of (owl:Thing left out).
 
         Parameters
@@ -324,6 +506,8 @@ class KnowledgeGraph:
             The concept.
         reflexive : bool, default False
             Include `x` itself.
+        entailment : str, optional
+            The regime; defaults to :attr:`entailment`.
 
         See Also
         --------
@@ -335,12 +519,14 @@ class KnowledgeGraph:
         ['AI System', 'Generative AI', 'Language Model']
         """
         iri = self._resolve(x)
-        found = self._index().ancestors(iri)
+        found = self._index(entailment).ancestors(iri)
         if reflexive:
             found.add(iri)
         return ConceptSet(self, found)
 
-    def descendants(self, x: NameLike, *, reflexive: bool = False) -> ConceptSet:
+    def descendants(
+        self, x: NameLike, *, reflexive: bool = False, entailment: str | None = None
+    ) -> ConceptSet:
         """Return every class that is a subclass of `x` (instances: see :meth:`instances`).
 
         Examples
@@ -349,16 +535,16 @@ class KnowledgeGraph:
         ['Generative Pre-trained Transformer']
         """
         iri = self._resolve(x)
-        found = self._index().descendants(iri)
+        found = self._index(entailment).descendants(iri)
         if reflexive:
             found.add(iri)
         return ConceptSet(self, found)
 
-    def parents(self, x: NameLike) -> ConceptSet:
-        """Return the direct superclasses of a class, or the asserted types of an individual."""
-        return ConceptSet(self, self._index().parents(self._resolve(x)))
+    def parents(self, x: NameLike, *, entailment: str | None = None) -> ConceptSet:
+        """Return the direct superclasses of a class, or the direct types of an individual."""
+        return ConceptSet(self, self._index(entailment).parents(self._resolve(x)))
 
-    def children(self, x: NameLike) -> ConceptSet:
+    def children(self, x: NameLike, *, entailment: str | None = None) -> ConceptSet:
         """Return the direct subclasses of `x`.
 
         Examples
@@ -366,9 +552,11 @@ class KnowledgeGraph:
         >>> "Text-to-Image Model" in kg.children("Image Generation Model")
         True
         """
-        return ConceptSet(self, self._index().children(self._resolve(x)))
+        return ConceptSet(self, self._index(entailment).children(self._resolve(x)))
 
-    def instances(self, x: NameLike, *, direct: bool = False) -> ConceptSet:
+    def instances(
+        self, x: NameLike, *, direct: bool = False, entailment: str | None = None
+    ) -> ConceptSet:
         """Return the individuals of class `x` and, unless `direct`, of its subclasses.
 
         Examples
@@ -376,26 +564,130 @@ class KnowledgeGraph:
         >>> "GPT-4" in kg.instances("Generative AI"), "BERT" in kg.instances("Generative AI")
         (True, False)
         """
-        return ConceptSet(self, self._index().instances(self._resolve(x), direct=direct))
+        return ConceptSet(self, self._index(entailment).instances(self._resolve(x), direct=direct))
+
+    def equivalents(self, x: NameLike, *, entailment: str | None = None) -> ConceptSet:
+        """Return the classes equivalent to `x` (stated, through a cycle, or inferred), without `x`."""
+        found = self._index(entailment).equivalents(self._resolve(x))
+        found.discard(OWL.Nothing)
+        return ConceptSet(self, found)
+
+    # -- similarity ------------------------------------------------------------
+
+    def _similarity(self, entailment: str | None) -> Similarity:
+        regime = self._regime(entailment)
+        measures: Similarity = self._cached(
+            f"similarity:{regime.name}", lambda: Similarity(regime.index)
+        )
+        return measures
+
+    def common_ancestors(
+        self, x: NameLike, y: NameLike, *, entailment: str | None = None
+    ) -> ConceptSet:
+        """Return the classes that both `x` and `y` are (each counts as its own ancestor).
+
+        Examples
+        --------
+        >>> kg.common_ancestors("GPT-4", "Stable Diffusion").labels()
+        ['AI System', 'Generative AI']
+        """
+        return ConceptSet(
+            self, self._similarity(entailment).common_ancestors(self._resolve(x), self._resolve(y))
+        )
+
+    def lowest_common_ancestors(
+        self, x: NameLike, y: NameLike, *, entailment: str | None = None
+    ) -> ConceptSet:
+        """Return the common ancestors of `x` and `y` that no other common ancestor is below.
+
+        Examples
+        --------
+        >>> kg.lowest_common_ancestors("Text-to-Image Model", "LLM").labels()
+        ['Generative AI']
+        """
+        return ConceptSet(
+            self,
+            self._similarity(entailment).lowest_common_ancestors(
+                self._resolve(x), self._resolve(y)
+            ),
+        )
+
+    def most_informative_common_ancestor(
+        self, x: NameLike, y: NameLike, *, entailment: str | None = None
+    ) -> Concept | None:
+        """Return the common ancestor with the highest intrinsic information content, or None."""
+        found = self._similarity(entailment).mica(self._resolve(x), self._resolve(y))
+        return None if found is None else Concept(self, found)
+
+    def similarity(
+        self, x: NameLike, y: NameLike, *, method: str = "lin", entailment: str | None = None
+    ) -> float:
+        """Return the semantic similarity of two concepts.
+
+        Parameters
+        ----------
+        method : {"lin", "resnik", "jaccard"}, default "lin"
+            ``"jaccard"``: shared ancestors over all ancestors; ``"resnik"``: the
+            intrinsic information content of the most informative common
+            ancestor; ``"lin"``: Resnik normalised by the two concepts' own IC,
+            in [0, 1]. Information content is intrinsic (from the taxonomy's
+            shape), as in nxontology.
+
+        Examples
+        --------
+        >>> round(kg.similarity("Text-to-Image Model", "Text-to-Video Model", method="jaccard"), 2)
+        0.33
+        >>> kg.similarity("LLM", "LLM")
+        1.0
+        """
+        measures = self._similarity(entailment)
+        a, b = self._resolve(x), self._resolve(y)
+        if method == "lin":
+            return measures.lin(a, b)
+        if method == "resnik":
+            return measures.resnik(a, b)
+        if method == "jaccard":
+            return measures.jaccard(a, b)
+        raise ValueError(f"unknown similarity method {method!r}; use 'lin', 'resnik' or 'jaccard'")
 
     # -- links -----------------------------------------------------------------
 
-    def relations(self, x: NameLike) -> list[Relation]:
-        """Return the links of `x` stated in the graph, sorted by relation and target.
+    def relations(
+        self, x: NameLike, *, inferred: bool = False, entailment: str | None = None
+    ) -> list[Relation]:
+        """Return the links of `x`, sorted by relation and target.
 
         A link is either a triple whose predicate is not an annotation
         (``GPT-4 developed by OpenAI``, ``GPT-4 first release year 2023``), or an
-        existential or value restriction on `x` or on one of its direct types
-        as stated in the ontology (``Large Language Model generates Text`` from
-        ``LLM rdfs:subClassOf [owl:onProperty genai:generatesModality;
-        owl:someValuesFrom genai:Text]``).
+        existential or value restriction on `x` (``Large Language Model
+        generates Text`` from ``LLM rdfs:subClassOf [owl:onProperty
+        genai:generatesModality; owl:someValuesFrom genai:Text]``).
+
+        Parameters
+        ----------
+        x : str, URIRef or Concept
+            The concept.
+        inferred : bool, default False
+            Also return what `x` inherits from its superclasses (or types) and
+            what the regime derives: through subproperties, inverses, transitive
+            properties and, under ``"el"``, defined classes and chains. Only the
+            most specific target of each relation is kept (``uses architecture
+            Transformer`` hides ``uses architecture Artificial Neural
+            Network``); each relation says whether it is stated.
+        entailment : str, optional
+            The regime for ``inferred=True``; defaults to :attr:`entailment`.
 
         Examples
         --------
         >>> for r in kg.relations("Text-to-Image Model"):
         ...     print(r)
         Text-to-Image Model --takes input--> Text
+        >>> inherited = kg.relations("Text-to-Image Model", inferred=True)
+        >>> [str(r) for r in inherited if r.predicate.label == "generates"]
+        ['Text-to-Image Model --generates--> Image  (inferred)']
         """
+        if inferred:
+            return self._inferred_relations(self._resolve(x), entailment)
         iri = self._resolve(x)
         g = self._graph
         found: dict[tuple[URIRef, Any, str], Relation] = {}
@@ -429,15 +721,97 @@ class KnowledgeGraph:
             value = g.value(expr, OWL.hasValue)
             if isinstance(value, (URIRef, Literal)):
                 add(prop, value, "value")
-        return sorted(
-            found.values(),
-            key=lambda r: (
-                r.predicate.label.casefold(),
-                str(r.object).casefold()
-                if isinstance(r.object, Literal)
-                else r.object.label.casefold(),
-            ),
+        return sorted(found.values(), key=_relation_order)
+
+    def _inferred_relations(self, iri: URIRef, entailment: str | None) -> list[Relation]:
+        regime = self._regime(entailment)
+        subject = Concept(self, iri)
+        out = [
+            Relation(
+                subject,
+                Concept(self, link.predicate),
+                link.target if isinstance(link.target, Literal) else Concept(self, link.target),
+                link.via,
+                link.stated,
+            )
+            for link in regime.links(iri)
+        ]
+        return sorted(out, key=_relation_order)
+
+    def related(
+        self, x: NameLike, relation: NameLike, *, entailment: str | None = None
+    ) -> ConceptSet:
+        """Return what `x` is linked to by `relation` (or a subproperty of it), most specific first.
+
+        Examples
+        --------
+        >>> kg.related("GPT-4", "uses architecture").labels()
+        ['Transformer']
+        >>> kg.related("GPT-4", "developed by").labels()
+        ['OpenAI']
+        """
+        iri, prop = self._resolve(x), self._resolve(relation)
+        regime = self._regime(entailment)
+        return ConceptSet(
+            self,
+            {
+                link.target
+                for link in regime.links(iri)
+                if link.predicate == prop and isinstance(link.target, URIRef)
+            },
         )
+
+    def who(self, relation: NameLike, y: NameLike, *, entailment: str | None = None) -> ConceptSet:
+        """Return the classes and individuals linked by `relation` to `y` or to something below `y`.
+
+        Examples
+        --------
+        >>> "Stable Diffusion" in kg.who("uses architecture", "Diffusion Model")
+        True
+        >>> sorted(kg.who("developed by", "OpenAI").labels())
+        ['ChatGPT', 'DALL-E 2', 'GPT-4']
+        """
+        prop, target = self._resolve(relation), self._resolve(y)
+        regime = self._regime(entailment)
+        index = regime.index
+        found = set()
+        for node in (*index.classes, *index.individuals()):
+            if node in (OWL.Thing, OWL.Nothing):
+                continue
+            for link in regime.links(node):
+                if link.predicate == prop and _reaches(index, link.target, target):
+                    found.add(node)
+                    break
+        return ConceptSet(self, found)
+
+    def inferred(self, entailment: str | None = None) -> Graph:
+        """Return, as a separate rdflib Graph, what `entailment` infers that the graph does not state.
+
+        It holds the entailed subclass and type closure and the relation graph
+        (``x p y`` for every relation :meth:`relations` reports with
+        ``inferred=True``, and for the classes above each target). The graph
+        itself is never changed. Empty for ``"told"``.
+
+        Examples
+        --------
+        >>> extra = kg.inferred("rdfs")
+        >>> (genai_graph.GENAI.GPT4, RDF.type, genai_graph.GENAI.GenerativeAI) in extra
+        True
+        >>> (genai_graph.GENAI.GPT4, RDF.type, genai_graph.GENAI.GenerativeAI) in kg.graph
+        False
+        """
+        regime = self._regime(entailment)
+
+        def build() -> Graph:
+            out = Graph(bind_namespaces="core")
+            for prefix, ns in self._graph.namespaces():
+                out.bind(prefix, ns)
+            for triple in regime.inferred_triples():
+                out.add(triple)
+            return out
+
+        inferred: Graph = self._cached(f"inferred:{regime.name}", build)
+        return inferred
 
     def _is_link(self, predicate: URIRef) -> bool:
         annotations: frozenset[URIRef] = self._cached(
@@ -454,12 +828,24 @@ class KnowledgeGraph:
 
     # -- SPARQL ----------------------------------------------------------------
 
-    def query(self, sparql: str) -> SelectResult | bool | Graph:
+    def query(self, sparql: str, *, entailment: str = "told") -> SelectResult | bool | Graph:
         """Run a read-only SPARQL query; the usual prefixes and ``genai:`` are pre-bound.
 
         Returns a :class:`SelectResult` for SELECT, a bool for ASK and an rdflib
         Graph for CONSTRUCT/DESCRIBE. Updates, ``SERVICE`` and ``FROM`` are
         refused with a :class:`QueryError`.
+
+        Parameters
+        ----------
+        sparql : str
+            The query.
+        entailment : str, default "told"
+            ``"told"`` queries the statements as written. Any other regime
+            queries them together with what it infers (:meth:`inferred`):
+            ``?x rdfs:subClassOf genai:GenerativeAI`` then finds every descendant
+            and ``?m genai:usesArchitecture ?a`` inherited links. The two parts
+            stay apart as the named graphs ``<urn:genai-graph:asserted>`` and
+            ``<urn:genai-graph:inferred>`` for queries that use ``GRAPH``.
 
         Examples
         --------
@@ -468,8 +854,31 @@ class KnowledgeGraph:
         >>> rows = kg.query("SELECT (COUNT(*) AS ?n) WHERE { ?c a owl:Class }")
         >>> int(rows[0].n) > 50
         True
+        >>> q = "ASK { genai:GPT4 a genai:GenerativeAI }"
+        >>> kg.query(q), kg.query(q, entailment="rdfs")
+        (False, True)
         """
-        return run_query(self._graph, sparql, shorten=self._names().curie)
+        if entailment == "told":
+            target: Graph = self._graph
+        else:
+            target = self._entailed_dataset(entailment)
+        return run_query(target, sparql, shorten=self._names().curie)
+
+    def _entailed_dataset(self, entailment: str) -> Dataset:
+        regime = self._regime(entailment)
+
+        def build() -> Dataset:
+            dataset = Dataset(default_union=True)
+            for prefix, ns in self._graph.namespaces():
+                dataset.bind(prefix, ns)
+            asserted = dataset.graph(ASSERTED_GRAPH)
+            inferred = dataset.graph(INFERRED_GRAPH)
+            asserted.addN((s, p, o, asserted) for s, p, o in self._graph)
+            inferred.addN((s, p, o, inferred) for s, p, o in self.inferred(regime.name))
+            return dataset
+
+        dataset: Dataset = self._cached(f"dataset:{regime.name}", build)
+        return dataset
 
     # -- counts ----------------------------------------------------------------
 
@@ -578,6 +987,24 @@ class KnowledgeGraph:
         if path is not None:
             write_atomic(Path(path), html)
         return html
+
+
+def _relation_order(r: Relation) -> tuple[str, str]:
+    target = str(r.object) if isinstance(r.object, Literal) else r.object.label
+    return (r.predicate.label.casefold(), target.casefold())
+
+
+def _check_entailment(name: str) -> str:
+    if name not in ENTAILMENTS:
+        raise GenAIGraphError(
+            f"unknown entailment {name!r}; use one of {', '.join(map(repr, ENTAILMENTS))}"
+        )
+    return name
+
+
+def _reaches(index: SubsumptionIndex, target: Any, y: URIRef) -> bool:
+    """Return True if a relation target `target` counts as reaching `y` (equal, or below it)."""
+    return bool(target == y or (isinstance(target, URIRef) and index.is_a(target, y)))
 
 
 def _rdf_list(graph: Graph, head: Any) -> list[Any]:

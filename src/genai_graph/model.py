@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Set
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from rdflib import Literal, URIRef
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
 
 if TYPE_CHECKING:
     from .graph import KnowledgeGraph
@@ -138,28 +139,50 @@ class ConceptSet(Set[Concept]):
         return f"ConceptSet({{{shown}{more}}})"
 
 
-def _show(kg: KnowledgeGraph, term: URIRef | Literal) -> str:
-    return str(term) if isinstance(term, Literal) else kg._label(term)
+_VOCABULARY = (
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "http://www.w3.org/2000/01/rdf-schema#",
+    "http://www.w3.org/2002/07/owl#",
+)
+
+
+def _show(kg: KnowledgeGraph, term: Node) -> str:
+    """Write a term for people: a label, a literal's text, or a class expression in Manchester syntax."""
+    if isinstance(term, Literal):
+        return str(term)
+    if isinstance(term, BNode):
+        from .reasoning.expressions import parse_expression, render
+
+        expr = parse_expression(kg.graph, term)
+        return f"({render(expr, lambda iri: kg._label(URIRef(iri)))})"
+    if isinstance(term, URIRef):
+        return kg._label(term)
+    return str(term)
 
 
 class Step(NamedTuple):
     """One statement of an explanation: ``subject predicate object``.
 
-    ``stated`` is True when the statement is asserted in the graph; a step
-    that holds by the OWL semantics alone (every class is an ``owl:Thing``)
-    has ``stated=False``.
+    ``stated`` is True when the statement is in the graph. An inferred step
+    (``stated=False``) names the ``rule`` that gives it from the steps before
+    it: an EL completion rule, an RDFS or OWL 2 RL rule, or the OWL semantics
+    (every class is an ``owl:Thing``). The object may be a blank node holding
+    a class expression; :meth:`Explanation.step_text` writes it out.
     """
 
-    subject: URIRef
-    predicate: URIRef
-    object: URIRef
+    subject: Node
+    predicate: Node
+    object: Node
     stated: bool = True
+    rule: str | None = None
 
 
 class Explanation:
-    """Why `sub` is a `sup`: a chain of statements from `sub` up to `sup`.
+    """Why `sub` is a `sup` (or is linked to it by `relation`): the statements that prove it.
 
-    Iterate it for the :class:`Step` objects; ``str()`` gives the readable proof.
+    Stated premises come first, then each inferred statement with the rule
+    that gives it. Iterate it for the :class:`Step` objects; ``str()`` gives
+    the readable proof.
 
     Examples
     --------
@@ -167,19 +190,30 @@ class Explanation:
     >>> print(why)
     Large Language Model is a kind of Generative AI:
       Large Language Model  --rdfs:subClassOf-->  Generative AI
-    >>> len(why), why[0].predicate == RDFS.subClassOf
-    (1, True)
+    >>> len(why), why[0].predicate == RDFS.subClassOf, why.stated
+    (1, True, True)
     """
 
-    __slots__ = ("_kg", "steps", "sub", "sup")
+    __slots__ = ("_kg", "relation", "steps", "sub", "sup")
 
     def __init__(
-        self, kg: KnowledgeGraph, sub: URIRef, sup: URIRef, steps: tuple[Step, ...]
+        self,
+        kg: KnowledgeGraph,
+        sub: URIRef,
+        sup: URIRef,
+        steps: tuple[Step, ...],
+        relation: URIRef | None = None,
     ) -> None:
         self._kg = kg
         self.sub = Concept(kg, sub)
         self.sup = Concept(kg, sup)
+        self.relation = None if relation is None else Concept(kg, relation)
         self.steps = steps
+
+    @property
+    def stated(self) -> bool:
+        """True when every step is stated in the graph (nothing was inferred)."""
+        return all(step.stated for step in self.steps)
 
     def __iter__(self) -> Iterator[Step]:
         return iter(self.steps)
@@ -191,16 +225,26 @@ class Explanation:
         return self.steps[i]
 
     def step_text(self, step: Step) -> str:
-        """Return one step as ``label --predicate--> label``."""
+        """Return one step as ``subject --predicate--> object``, with the rule when it is inferred."""
         kg = self._kg
-        text = f"{_show(kg, step.subject)}  --{kg._names().curie(str(step.predicate))}-->  "
-        text += _show(kg, step.object)
-        return text if step.stated else text + "  (by OWL semantics)"
+        predicate = step.predicate
+        if isinstance(predicate, URIRef) and str(predicate).startswith(_VOCABULARY):
+            shown = kg._names().curie(str(predicate))
+        else:
+            shown = _show(kg, predicate)
+        text = f"{_show(kg, step.subject)}  --{shown}-->  {_show(kg, step.object)}"
+        if step.stated:
+            return text
+        if step.rule in ("owl:Thing is the top class", "owl:Nothing is the bottom class"):
+            return text + "  (by OWL semantics)"
+        return text + (f"  (inferred: {step.rule})" if step.rule else "  (inferred)")
 
     @property
     def headline(self) -> str:
-        """One line: ``X is a kind of Y``, ``X is an instance of Y`` or ``X is Y``."""
+        """One line: ``X is a kind of Y``, ``X is an instance of Y``, ``X is Y`` or ``X r Y``."""
         sub, sup = self.sub, self.sup
+        if self.relation is not None:
+            return f"{sub.label} {self.relation.label} {sup.label}"
         if sub == sup or sup.kind == "individual":
             return f"{sub.label} is {sup.label}"
         how = "an instance of" if sub.kind == "individual" else "a kind of"
@@ -212,7 +256,8 @@ class Explanation:
         return self.headline + ":\n" + "\n".join("  " + self.step_text(s) for s in self.steps)
 
     def __repr__(self) -> str:
-        return f"<Explanation {self.sub.curie} is_a {self.sup.curie}: {len(self.steps)} steps>"
+        what = "is_a" if self.relation is None else self.relation.curie
+        return f"<Explanation {self.sub.curie} {what} {self.sup.curie}: {len(self.steps)} steps>"
 
 
 class Relation(NamedTuple):
@@ -233,4 +278,5 @@ class Relation(NamedTuple):
 
     def __str__(self) -> str:
         obj = self.object if isinstance(self.object, Literal) else self.object.label
-        return f"{self.subject.label} --{self.predicate.label}--> {obj}"
+        text = f"{self.subject.label} --{self.predicate.label}--> {obj}"
+        return text if self.stated else text + "  (inferred)"

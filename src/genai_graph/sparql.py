@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -77,20 +78,23 @@ def run_query(
     if _contains(algebra, "ServiceGraphPattern"):
         raise QueryError("SERVICE clauses are refused: they would send the query over the network")
     try:
-        result = graph.query(prepared)
+        with warnings.catch_warnings():
+            # rdflib's engine calls its own deprecated Dataset API; users can't act on that.
+            warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"rdflib(\.|$)")
+            result = graph.query(prepared)
+            if result.type == "ASK":
+                return bool(result.askAnswer)
+            if result.type in ("CONSTRUCT", "DESCRIBE"):
+                out = Graph()
+                for prefix, namespace in PREFIXES.items():
+                    out.bind(prefix, namespace)
+                if result.graph is not None:
+                    for triple in result.graph:
+                        out.add(triple)
+                return out
+            return SelectResult(result, shorten=shorten)
     except Exception as err:  # evaluation errors: type errors in functions, ...
         raise QueryError(f"query failed: {err}") from err
-    if result.type == "ASK":
-        return bool(result.askAnswer)
-    if result.type in ("CONSTRUCT", "DESCRIBE"):
-        out = Graph()
-        for prefix, namespace in PREFIXES.items():
-            out.bind(prefix, namespace)
-        if result.graph is not None:
-            for triple in result.graph:
-                out.add(triple)
-        return out
-    return SelectResult(result, shorten=shorten)
 
 
 def _is_update(text: str) -> bool:

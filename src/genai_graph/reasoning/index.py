@@ -51,12 +51,24 @@ def _is_vocabulary(iri: URIRef) -> bool:
 
 
 class SubsumptionIndex:
-    """Told subsumption over one state of an rdflib graph.
+    """Subsumption over a fixed set of is-a edges, closed under transitivity and equivalence.
+
+    Build it with :meth:`from_graph` (told statements) or from the edges a
+    reasoner derived.
 
     Parameters
     ----------
-    graph : rdflib.Graph
-        The asserted statements. The index keeps no reference to it.
+    classes : iterable of URIRef
+        Every class, including those with no edge.
+    up : dict
+        Class -> statements leading to its direct superclasses (subClassOf
+        edges; equivalences as an edge each way).
+    types : dict
+        Individual -> its direct types (possibly empty).
+    type_edges : dict
+        Individual -> the rdf:type statements behind `types`.
+    same : dict
+        Individual -> owl:sameAs statements (an edge each way).
 
     Notes
     -----
@@ -64,9 +76,26 @@ class SubsumptionIndex:
     caller and return sets of IRIs; unknown IRIs give empty answers.
     """
 
-    def __init__(self, graph: Graph) -> None:
-        up: dict[URIRef, list[Edge]] = {}  # node -> asserted statements leading upwards
-        classes: set[URIRef] = {_THING, _NOTHING}
+    def __init__(
+        self,
+        classes: Iterable[URIRef],
+        up: dict[URIRef, list[Edge]],
+        types: dict[URIRef, set[URIRef]],
+        type_edges: dict[URIRef, list[Edge]],
+        same: dict[URIRef, list[Edge]],
+    ) -> None:
+        self._up = up
+        self._type_edges = type_edges
+        self._same = same
+        self.classes: frozenset[URIRef] = frozenset({*classes, _THING, _NOTHING})
+        self._build_classes()
+        self._build_individuals(types)
+
+    @classmethod
+    def from_graph(cls, graph: Graph) -> SubsumptionIndex:
+        """Build the told index from the statements of `graph`."""
+        up: dict[URIRef, list[Edge]] = {}
+        classes: set[URIRef] = set()
 
         def link(sub: URIRef, pred: URIRef, sup: URIRef) -> None:
             up.setdefault(sub, []).append((sub, pred, sup))
@@ -83,34 +112,29 @@ class SubsumptionIndex:
                     link(a, OWL.equivalentClass, b)
                     link(b, OWL.equivalentClass, a)
         for cls_type in (OWL.Class, RDFS.Class):
-            for cls in graph.subjects(RDF.type, cls_type):
-                if isinstance(cls, URIRef) and not _is_vocabulary(cls):
-                    classes.add(cls)
+            for c in graph.subjects(RDF.type, cls_type):
+                if isinstance(c, URIRef) and not _is_vocabulary(c):
+                    classes.add(c)
 
         types: dict[URIRef, set[URIRef]] = {}
         type_edges: dict[URIRef, list[Edge]] = {}
-        for ind, cls in graph.subject_objects(RDF.type):
-            if isinstance(ind, URIRef) and isinstance(cls, URIRef) and not _is_vocabulary(cls):
-                classes.add(cls)
-                types.setdefault(ind, set()).add(cls)
-                type_edges.setdefault(ind, []).append((ind, RDF.type, cls))
+        for ind, c in graph.subject_objects(RDF.type):
+            if isinstance(ind, URIRef) and isinstance(c, URIRef) and not _is_vocabulary(c):
+                classes.add(c)
+                types.setdefault(ind, set()).add(c)
+                type_edges.setdefault(ind, []).append((ind, RDF.type, c))
         for ind in graph.subjects(RDF.type, OWL.NamedIndividual):
             if isinstance(ind, URIRef):
                 types.setdefault(ind, set())
 
-        self._same: dict[URIRef, list[Edge]] = {}
+        same: dict[URIRef, list[Edge]] = {}
         for a, b in graph.subject_objects(OWL.sameAs):
             if isinstance(a, URIRef) and isinstance(b, URIRef) and a != b:
-                self._same.setdefault(a, []).append((a, OWL.sameAs, b))
-                self._same.setdefault(b, []).append((b, OWL.sameAs, a))
+                same.setdefault(a, []).append((a, OWL.sameAs, b))
+                same.setdefault(b, []).append((b, OWL.sameAs, a))
                 types.setdefault(a, set())
                 types.setdefault(b, set())
-
-        self._up = up
-        self._type_edges = type_edges
-        self.classes: frozenset[URIRef] = frozenset(classes)
-        self._build_classes()
-        self._build_individuals(types)
+        return cls(classes, up, types, type_edges, same)
 
     # -- construction -------------------------------------------------------
 
