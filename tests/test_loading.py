@@ -165,3 +165,13 @@ def test_owl_imports_are_not_fetched(tmp_path: Path) -> None:
     )
     kg = genai_graph.load(path, bundled=False)
     assert len(kg) == 2
+
+
+def test_n3_formulas_are_not_asserted(tmp_path: Path) -> None:
+    """An N3 rule's quoted formulas are not statements: only plain triples are loaded."""
+    path = tmp_path / "rules.n3"
+    path.write_text(
+        "@prefix : <http://e/> .\n:a :b :c .\n{ :x :y :z } => { :x :y :w } .\n", encoding="utf-8"
+    )
+    kg = genai_graph.load(path, bundled=False)
+    assert set(kg.graph) == {(URIRef("http://e/a"), URIRef("http://e/b"), URIRef("http://e/c"))}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import networkx as nx
 import pytest
 from hypothesis import given, settings
@@ -13,6 +15,8 @@ import genai_graph
 from genai_graph.reasoning import SubsumptionIndex
 
 EX = Namespace("http://example.org/mini#")
+EL = Namespace("http://example.org/el#")
+DATA_EL = Path(__file__).parent / "data" / "el.ttl"
 
 
 @pytest.mark.parametrize(
@@ -206,3 +210,26 @@ def test_explanations_are_valid_and_shortest(
                 assert (s, p, o) in graph or (p == OWL.equivalentClass and (o, p, s) in graph)
                 node = o
             assert node == URIRef(f"{NS}c{y}")
+
+
+def test_fast_path_agrees_with_the_index(mini: genai_graph.KnowledgeGraph) -> None:
+    """is_a on resolved concepts and IRIs (the fast path) equals the index on every pair, owl:Thing/Nothing included."""
+    index = mini._index()
+    nodes = [*index.classes, *index.individuals()]
+    mini.is_a(nodes[0], nodes[0])  # builds the fast table
+    for x in nodes:
+        for y in nodes:
+            expected = index.is_a(x, y)
+            assert mini.is_a(mini.concept(x), mini.concept(y)) is expected, (x, y)
+            assert mini.is_a(x, y) is expected, (x, y)
+
+
+def test_changing_the_default_regime_drops_the_fast_path() -> None:
+    """After kg.entailment changes, is_a answers under the new regime."""
+    kg = genai_graph.load(DATA_EL, bundled=False)
+    with pytest.warns(genai_graph.GenAIGraphWarning):
+        c = kg.concept(EL.C)
+    f = kg.concept(EL.F)
+    assert kg.is_a(c, f)
+    kg.entailment = "told"
+    assert not kg.is_a(c, f)

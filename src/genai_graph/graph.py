@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DC, DCTERMS, OWL, RDF, RDFS, SKOS
-from rdflib.plugins.stores.memory import Memory
 
+from ._store import TrackedMemory, distinct_terms, gc_paused
 from ._write import write_atomic
 from .errors import GenAIGraphError, GenAIGraphWarning
 from .loading import Source, bundled_ontology, parse_bytes, parse_into
@@ -59,22 +59,6 @@ _PROPERTY_TYPES = (
     OWL.SymmetricProperty,
     RDF.Property,
 )
-
-
-class _TrackedMemory(Memory):
-    """rdflib's in-memory store, counting changes so indexes know when they are stale."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.generation = 0
-
-    def add(self, triple: Any, context: Any, quoted: bool = False) -> None:
-        self.generation += 1
-        super().add(triple, context, quoted)
-
-    def remove(self, triple_pattern: Any, context: Any = None) -> None:
-        self.generation += 1
-        super().remove(triple_pattern, context)
 
 
 @functools.cache
@@ -160,8 +144,8 @@ class KnowledgeGraph:
     """
 
     def __init__(self, graph: Graph | None = None, *, entailment: str = "el") -> None:
-        self.entailment = _check_entailment(entailment)
-        self._store = _TrackedMemory()
+        self._store = TrackedMemory()
+        self.entailment = entailment
         self._graph = Graph(store=self._store, bind_namespaces="core")
         for prefix, namespace in PREFIXES.items():
             self._graph.bind(prefix, namespace)
@@ -173,6 +157,16 @@ class KnowledgeGraph:
         self._cache: dict[str, Any] = {}
 
     # -- state -------------------------------------------------------------
+
+    @property
+    def entailment(self) -> str:
+        """The regime methods use when a call does not name one: "told", "rdfs", "el" or "owl-rl"."""
+        return self._entailment
+
+    @entailment.setter
+    def entailment(self, name: str) -> None:
+        self._entailment = _check_entailment(name)
+        self._store.fast = None
 
     @property
     def graph(self) -> Graph:
@@ -214,12 +208,13 @@ class KnowledgeGraph:
 
     def _names(self) -> NameIndex:
         def build() -> NameIndex:
-            known = {t for t in self._graph.all_nodes() if isinstance(t, URIRef)}
+            subjects, predicates, objects = distinct_terms(self._graph)
+            known = {t for t in subjects | predicates | objects if isinstance(t, URIRef)}
             known.update((OWL.Thing, OWL.Nothing))
-            known.update(p for p in self._graph.predicates() if isinstance(p, URIRef))
             prefixes = {str(k): str(v) for k, v in self._graph.namespaces()}
             prefixes.update({k: str(ns) for k, ns in PREFIXES.items()})
-            return NameIndex(self._graph, known, prefixes)
+            with gc_paused():
+                return NameIndex(self._graph, known, prefixes)
 
         names: NameIndex = self._cached("names", build)
         return names
@@ -228,6 +223,9 @@ class KnowledgeGraph:
         if isinstance(name, Concept):
             return name.iri
         if isinstance(name, URIRef):
+            index = self._index()
+            if index.is_class(name) or index.is_individual(name):  # no name table needed
+                return name
             return self._names().resolve(f"<{name}>")
         if not isinstance(name, str):
             raise TypeError(f"a name must be a str, URIRef or Concept, not {type(name).__name__}")
@@ -337,13 +335,20 @@ class KnowledgeGraph:
         >>> kg.is_a("LLM", "Generative AI"), kg.is_a("Generative AI", "LLM")
         (True, False)
         """
-        if entailment is None and type(x) is Concept and type(y) is Concept:
-            # fast path for resolved concepts: the cached index, two lookups, one set test
-            cached = self._cache.get("regime:" + self.entailment)
-            if cached is not None and self._built_at == self._store.generation:
-                index: SubsumptionIndex = cached.index
-                return index.is_a(x.iri, y.iri)
-        return self._index(entailment).is_a(self._resolve(x), self._resolve(y))
+        fast = self._store.fast
+        if fast is not None and entailment is None:
+            # resolved concepts or IRIs of the default regime's index: two lookups, one set test
+            try:
+                return (
+                    fast[0][y.iri if y.__class__ is Concept else y]
+                    in fast[1][x.iri if x.__class__ is Concept else x]
+                )
+            except (KeyError, TypeError):
+                pass  # a label, an individual as y, owl:Nothing: the general path below
+        index = self._index(entailment)
+        if entailment is None:
+            self._store.fast = index.fast_table()
+        return index.is_a(self._resolve(x), self._resolve(y))
 
     def explain(
         self,
@@ -518,11 +523,9 @@ class KnowledgeGraph:
         >>> kg.ancestors("LLM").labels()
         ['AI System', 'Generative AI', 'Language Model']
         """
-        iri = self._resolve(x)
-        found = self._index(entailment).ancestors(iri)
-        if reflexive:
-            found.add(iri)
-        return ConceptSet(self, found)
+        return ConceptSet(
+            self, self._index(entailment).ancestors(self._resolve(x), reflexive=reflexive)
+        )
 
     def descendants(
         self, x: NameLike, *, reflexive: bool = False, entailment: str | None = None
@@ -534,11 +537,9 @@ class KnowledgeGraph:
         >>> kg.descendants("LLM").labels()
         ['Generative Pre-trained Transformer']
         """
-        iri = self._resolve(x)
-        found = self._index(entailment).descendants(iri)
-        if reflexive:
-            found.add(iri)
-        return ConceptSet(self, found)
+        return ConceptSet(
+            self, self._index(entailment).descendants(self._resolve(x), reflexive=reflexive)
+        )
 
     def parents(self, x: NameLike, *, entailment: str | None = None) -> ConceptSet:
         """Return the direct superclasses of a class, or the direct types of an individual."""

@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from xml.sax import SAXParseException
 
-from rdflib import Graph
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
+from ._store import gc_paused
 from .errors import OntologyLoadError
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ FORMATS: dict[str, str] = {
 """File extension -> rdflib parser name."""
 
 _SNIFF_BYTES = 4096
+_QUAD_FORMATS = ("json-ld", "trig", "nquads", "n3")
 
 
 def bundled_ontology() -> Traversable:
@@ -136,10 +138,21 @@ def parse_bytes(graph: Graph, data: bytes, fmt: str, name: str) -> None:
     else:
         payload = data
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), gc_paused():
             # rdflib's own parsers (JSON-LD, N3, TriG) call its deprecated APIs; users can't act on that.
             warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"rdflib(\.|$)")
-            graph.parse(data=payload, format=fmt)
+            if fmt in _QUAD_FORMATS and not graph.store.context_aware:
+                # these parsers need a store with named graphs; their triples are merged
+                scratch = Dataset()
+                scratch.parse(data=payload, format=fmt)
+                graph.addN(
+                    (s, p, o, graph)
+                    for s, p, o, _ in scratch.quads((None, None, None, None))
+                    # N3 formulas (rules) are not statements: leave them out
+                    if isinstance(s, (URIRef, BNode)) and isinstance(o, (URIRef, BNode, Literal))
+                )
+            else:
+                graph.parse(data=payload, format=fmt)
     except BadSyntax as err:
         line, column = _position(err._str, err._i)
         raise OntologyLoadError(

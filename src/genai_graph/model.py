@@ -100,11 +100,11 @@ class ConceptSet(Set[Concept]):
 
     def __init__(self, kg: KnowledgeGraph, iris: Set[URIRef]) -> None:
         self._kg = kg
-        self._iris = frozenset(iris)
+        self._iris = iris  # not copied: indexes hand out read-only views
 
     @property
-    def iris(self) -> frozenset[URIRef]:
-        """The IRIs of the members."""
+    def iris(self) -> Set[URIRef]:
+        """The IRIs of the members, as a read-only set."""
         return self._iris
 
     def labels(self) -> list[str]:

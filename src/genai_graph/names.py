@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS, Namespace
 
+from ._store import distinct_terms, predicate_pairs
 from .errors import AmbiguousNameError, UnknownConceptError
 
 __all__ = ["LABEL_PREDICATES", "SYNONYM_PREDICATES", "NameIndex", "normalize"]
@@ -88,13 +89,13 @@ class NameIndex:
             (self._synonyms, SYNONYM_PREDICATES),
         ):
             for predicate in predicates:
-                for subject, value in graph.subject_objects(predicate):
+                for subject, value in predicate_pairs(graph, predicate):
                     if isinstance(subject, URIRef) and isinstance(value, Literal):
                         key = normalize(str(value))
                         if key:
                             table[key].add(subject)
                             self._display.setdefault(key, str(value))
-        described = {s for s in graph.subjects() if isinstance(s, URIRef)}
+        described = distinct_terms(graph)[0]
         for iri in self.known & described:
             local = _local_name(str(iri))
             key = normalize(local)

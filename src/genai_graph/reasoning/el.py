@@ -48,6 +48,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
+from .._store import gc_paused
 from .expressions import (
     DataValue,
     Expr,
@@ -129,8 +130,9 @@ class ELReasoner:
         self._chain_second: dict[URIRef, list[tuple[URIRef, URIRef, Origin]]] = defaultdict(list)
         self._fresh: dict[tuple[str, Any], int] = {}
         self._fresh_roles = 0
-        self._read(graph)
-        self._saturate()
+        with gc_paused():
+            self._read(graph)
+            self._saturate()
 
     # -- atoms ---------------------------------------------------------------
 

@@ -16,21 +16,25 @@ told subsumption. Types from the RDF, RDFS and OWL vocabularies (``owl:Class``,
 ``owl:NamedIndividual``, ...) describe the resource, not its domain kind, and
 are not classes here.
 
-The index is built once from a graph state: equivalence classes are found
-with Tarjan's algorithm, then the reflexive ancestor set of each is the
-union of its parents' sets, computed in topological order. ``is_a`` is two
-dictionary lookups and a set membership test.
+The index is built once from a graph state: a topological pass orders the
+classes (Tarjan's algorithm collapses cycles into equivalence classes when
+there are any), then the reflexive ancestor set of each is the union of its
+parents' sets. ``is_a`` is two dictionary lookups and a set membership test;
+``descendants`` walks down level by level with set unions.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Set
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.term import Node
 
-__all__ = ["BUILTIN_NAMESPACES", "Edge", "SubsumptionIndex"]
+from .._store import gc_paused, predicate_pairs
+
+__all__ = ["BUILTIN_NAMESPACES", "Edge", "NodeSet", "SubsumptionIndex"]
 
 BUILTIN_NAMESPACES: tuple[str, ...] = (
     str(RDF),
@@ -88,136 +92,162 @@ class SubsumptionIndex:
         self._type_edges = type_edges
         self._same = same
         self.classes: frozenset[URIRef] = frozenset({*classes, _THING, _NOTHING})
-        self._build_classes()
-        self._build_individuals(types)
+        with gc_paused():
+            self._build_classes()
+            self._build_individuals(types)
 
     @classmethod
     def from_graph(cls, graph: Graph) -> SubsumptionIndex:
         """Build the told index from the statements of `graph`."""
+        with gc_paused():
+            return cls._from_graph(graph)
+
+    @classmethod
+    def _from_graph(cls, graph: Graph) -> SubsumptionIndex:
+        same_text = str.__eq__  # C-level comparison; URIRef.__eq__ is Python code
+        sub_of, equivalent, a = RDFS.subClassOf, OWL.equivalentClass, RDF.type
         up: dict[URIRef, list[Edge]] = {}
         classes: set[URIRef] = set()
+        vocabulary: dict[Node, bool] = {}
 
-        def link(sub: URIRef, pred: URIRef, sup: URIRef) -> None:
-            up.setdefault(sub, []).append((sub, pred, sup))
+        def is_vocabulary(term: Node) -> bool:
+            known = vocabulary.get(term)
+            if known is None:
+                known = vocabulary[term] = isinstance(term, URIRef) and _is_vocabulary(term)
+            return known
 
-        for sub, sup in graph.subject_objects(RDFS.subClassOf):
-            if isinstance(sub, URIRef) and isinstance(sup, URIRef):
-                classes.update((sub, sup))
-                if sub != sup:
-                    link(sub, RDFS.subClassOf, sup)
-        for a, b in graph.subject_objects(OWL.equivalentClass):
-            if isinstance(a, URIRef) and isinstance(b, URIRef):
-                classes.update((a, b))
-                if a != b:
-                    link(a, OWL.equivalentClass, b)
-                    link(b, OWL.equivalentClass, a)
-        for cls_type in (OWL.Class, RDFS.Class):
-            for c in graph.subjects(RDF.type, cls_type):
-                if isinstance(c, URIRef) and not _is_vocabulary(c):
-                    classes.add(c)
+        for sub, sup in predicate_pairs(graph, sub_of):
+            if sub.__class__ is URIRef and sup.__class__ is URIRef:
+                classes.add(sup)
+                if same_text(sub, sup):
+                    classes.add(sub)
+                    continue
+                edges = up.get(sub)
+                if edges is None:
+                    up[sub] = [(sub, sub_of, sup)]
+                else:
+                    edges.append((sub, sub_of, sup))
+        for x, y in predicate_pairs(graph, equivalent):
+            if x.__class__ is URIRef and y.__class__ is URIRef:
+                classes.update((x, y))
+                if not same_text(x, y):
+                    up.setdefault(x, []).append((x, equivalent, y))
+                    up.setdefault(y, []).append((y, equivalent, x))
+        classes.update(up)
 
         types: dict[URIRef, set[URIRef]] = {}
         type_edges: dict[URIRef, list[Edge]] = {}
-        for ind, c in graph.subject_objects(RDF.type):
-            if isinstance(ind, URIRef) and isinstance(c, URIRef) and not _is_vocabulary(c):
+        declared = (OWL.Class, RDFS.Class)
+        for ind, c in predicate_pairs(graph, a):
+            if ind.__class__ is not URIRef or c.__class__ is not URIRef:
+                continue
+            if c in declared:
+                if not is_vocabulary(ind):
+                    classes.add(ind)
+            elif c == OWL.NamedIndividual:
+                types.setdefault(ind, set())
+            elif not is_vocabulary(c):
                 classes.add(c)
                 types.setdefault(ind, set()).add(c)
-                type_edges.setdefault(ind, []).append((ind, RDF.type, c))
-        for ind in graph.subjects(RDF.type, OWL.NamedIndividual):
-            if isinstance(ind, URIRef):
-                types.setdefault(ind, set())
+                type_edges.setdefault(ind, []).append((ind, a, c))
 
         same: dict[URIRef, list[Edge]] = {}
-        for a, b in graph.subject_objects(OWL.sameAs):
-            if isinstance(a, URIRef) and isinstance(b, URIRef) and a != b:
-                same.setdefault(a, []).append((a, OWL.sameAs, b))
-                same.setdefault(b, []).append((b, OWL.sameAs, a))
-                types.setdefault(a, set())
-                types.setdefault(b, set())
+        for x, y in predicate_pairs(graph, OWL.sameAs):
+            if x.__class__ is URIRef and y.__class__ is URIRef and not same_text(x, y):
+                same.setdefault(x, []).append((x, OWL.sameAs, y))
+                same.setdefault(y, []).append((y, OWL.sameAs, x))
+                types.setdefault(x, set())
+                types.setdefault(y, set())
         return cls(classes, up, types, type_edges, same)
 
     # -- construction -------------------------------------------------------
 
     def _build_classes(self) -> None:
-        """Collapse equivalences (strongly connected components), then close upwards."""
-        comp: dict[URIRef, int] = {}
-        members: list[list[URIRef]] = []
-        # Iterative Tarjan: emits components sink-first, i.e. superclasses first.
-        counter = 0
-        low: dict[URIRef, int] = {}
-        order: dict[URIRef, int] = {}
-        stack: list[URIRef] = []
-        on_stack: set[URIRef] = set()
-        for root in self.classes:
-            if root in order:
-                continue
-            work: list[tuple[URIRef, Iterator[Edge]]] = [(root, iter(self._up.get(root, [])))]
-            order[root] = low[root] = counter
-            counter += 1
-            stack.append(root)
-            on_stack.add(root)
-            while work:
-                node, edges = work[-1]
-                advanced = False
-                for _, _, nxt in edges:
-                    if nxt not in order:
-                        order[nxt] = low[nxt] = counter
-                        counter += 1
-                        stack.append(nxt)
-                        on_stack.add(nxt)
-                        work.append((nxt, iter(self._up.get(nxt, []))))
-                        advanced = True
-                        break
-                    if nxt in on_stack:
-                        low[node] = min(low[node], order[nxt])
-                if advanced:
-                    continue
-                work.pop()
-                if work:
-                    parent = work[-1][0]
-                    low[parent] = min(low[parent], low[node])
-                if low[node] == order[node]:
-                    group: list[URIRef] = []
-                    while True:
-                        member = stack.pop()
-                        on_stack.discard(member)
-                        comp[member] = len(members)
-                        group.append(member)
-                        if member == node:
-                            break
-                    members.append(group)
+        """Order the equivalence classes topologically and close them upwards.
 
-        n = len(members)
-        sup: list[set[int]] = [set() for _ in range(n)]
-        sub: list[set[int]] = [set() for _ in range(n)]
-        for node, upward in self._up.items():
-            c = comp[node]
-            for _, _, target in upward:
-                t = comp[target]
-                if t != c:
-                    sup[c].add(t)
-                    sub[t].add(c)
-        thing, nothing = comp[_THING], comp[_NOTHING]
-        anc: list[frozenset[int]] = []
-        for c in range(n):  # superclass components were emitted, and so numbered, first
-            acc = {c}
-            for s in sup[c]:
-                acc |= anc[s]
-            anc.append(frozenset(acc))
-        self._comp = comp
-        self._members = [tuple(group) for group in members]
-        self._sup = [frozenset(s) for s in sup]
-        self._sub = [frozenset(s) for s in sub]
+        A Kahn pass orders the classes superclasses-first; when it cannot
+        (a cycle), Tarjan's algorithm collapses each cycle into one component.
+        Each component's reflexive ancestor set is the union of its parents'
+        sets, so queries are set lookups.
+        """
+        classes = list(self.classes)
+        ids = {c: i for i, c in enumerate(classes)}
+        n = len(classes)
+        up: list[list[int]] = [[] for _ in range(n)]
+        for node, edges in self._up.items():
+            i = ids[node]
+            if len(edges) == 1:
+                j = ids[edges[0][2]]
+                if j != i:
+                    up[i] = [j]
+            else:
+                up[i] = list({ids[e[2]] for e in edges} - {i})
+        down: list[list[int]] = [[] for _ in range(n)]
+        indegree = [len(u) for u in up]
+        for i, ups in enumerate(up):
+            for j in ups:
+                down[j].append(i)
+        order = [i for i in range(n) if not indegree[i]]
+        append = order.append
+        k = 0
+        while k < len(order):
+            for j in down[order[k]]:
+                indegree[j] -= 1
+                if not indegree[j]:
+                    append(j)
+            k += 1
+        if len(order) == n:  # no cycle: every class is its own component
+            comp_of = list(range(n))
+            members: list[tuple[URIRef, ...]] = [(c,) for c in classes]
+            sup = up
+            sub = down
+        else:
+            comp_of, members = _tarjan(classes, up)
+            m = len(members)
+            sup_sets: list[set[int]] = [set() for _ in range(m)]
+            for i, ups in enumerate(up):
+                ci = comp_of[i]
+                for j in ups:
+                    cj = comp_of[j]
+                    if cj != ci:
+                        sup_sets[ci].add(cj)
+            sup = [list(x) for x in sup_sets]
+            sub = [[] for _ in range(m)]
+            for c, ups in enumerate(sup):
+                for d in ups:
+                    sub[d].append(c)
+            order = list(range(m))  # Tarjan numbers components superclasses-first
+        comp_of, members, sup, sub, order, self._end = _preorder(comp_of, members, sup, sub, order)
+        thing = comp_of[ids[_THING]]
+        anc: list[frozenset[int]] = [frozenset()] * len(members)
+        for c in order:
+            parents = sup[c]
+            if not parents:  # a root: below owl:Thing only
+                anc[c] = frozenset((c, thing))
+            elif len(parents) == 1:
+                anc[c] = anc[parents[0]] | {c}
+            else:
+                anc[c] = frozenset((c,)).union(*[anc[p] for p in parents])
+        self._comp = {c: comp_of[i] for i, c in enumerate(classes)}
+        self._members = members
+        self._sup = sup
+        self._sub = sub
         self._anc = anc
-        self._thing, self._nothing = thing, nothing
+        self._singletons = all(len(m) == 1 for m in members)
+        self._thing, self._nothing = self._comp[_THING], self._comp[_NOTHING]
 
     def _build_individuals(self, types: dict[URIRef, set[URIRef]]) -> None:
-        # owl:sameAs groups pool their types (union-find by BFS over sameAs links).
+        # owl:sameAs groups pool their types (connected components of the sameAs links).
         group_types: dict[URIRef, frozenset[int]] = {}
         self._group: dict[URIRef, frozenset[URIRef]] = {}
         seen: set[URIRef] = set()
+        comp = self._comp
         for ind in types:
             if ind in seen:
+                continue
+            if ind not in self._same:
+                seen.add(ind)
+                group_types[ind] = frozenset(comp[c] for c in types[ind])
                 continue
             group, queue = [], deque([ind])
             seen.add(ind)
@@ -228,18 +258,16 @@ class SubsumptionIndex:
                     if other not in seen:
                         seen.add(other)
                         queue.append(other)
-            pooled = frozenset(self._comp[c] for node in group for c in types.get(node, ()))
+            pooled = frozenset(comp[c] for node in group for c in types.get(node, ()))
             frozen = frozenset(group)
             for node in group:
                 group_types[node] = pooled
                 self._group[node] = frozen
         self._types = group_types
-        self._ind_anc: dict[URIRef, frozenset[int]] = {}
-        for ind, comps in group_types.items():
-            acc: set[int] = {self._thing}
-            for c in comps:
-                acc |= self._anc[c]
-            self._ind_anc[ind] = frozenset(acc)
+        anc, thing = self._anc, frozenset((self._thing,))
+        self._ind_anc: dict[URIRef, frozenset[int]] = {
+            ind: thing.union(*[anc[c] for c in comps]) for ind, comps in group_types.items()
+        }
         direct: dict[int, set[URIRef]] = {}
         for ind, comps in group_types.items():
             for c in comps or (self._thing,):
@@ -258,60 +286,112 @@ class SubsumptionIndex:
 
     def is_a(self, x: URIRef, y: URIRef) -> bool:
         """Return True if `x` is (a subclass or an instance of) `y`, or `x` is `y`."""
-        if x == y:
-            return x in self._comp or x in self._types
+        cx = self._comp.get(x)
         cy = self._comp.get(y)
-        if cy is None:  # y is an individual: x is y when they are owl:sameAs
+        if cx is not None and cy is not None:
+            if cy in self._anc[cx] or cx == self._nothing:  # every set holds owl:Thing
+                return True
+        elif x == y:
+            return x in self._types
+        elif cy is None:  # y is an individual: x is y when they are owl:sameAs
             return y in self._group.get(x, ())
-        cx = self._comp.get(x)
-        if cx is not None and (cy in self._anc[cx] or cy == self._thing or cx == self._nothing):
-            return True
-        ind = self._ind_anc.get(x)
-        return ind is not None and cy in ind
+        individual = self._ind_anc.get(x)
+        return individual is not None and cy in individual
 
-    def ancestors(self, x: URIRef) -> set[URIRef]:
-        """Return every class `x` is (transitively) a subclass or instance of, without `x`.
+    def fast_table(self) -> tuple[dict[URIRef, int], dict[URIRef, frozenset[int]]]:
+        """Return (component of each class, ancestor components of each class and individual).
 
-        owl:Thing is left out: it subsumes everything and says nothing.
+        ``comp[y] in table[x]`` is ``is_a(x, y)`` whenever both lookups succeed
+        (x not owl:Nothing, y a class); a KeyError means: ask :meth:`is_a`.
+        Built once, on first use.
         """
-        comps: set[int] = set()
+        table = getattr(self, "_fast_table", None)
+        if table is None:
+            anc, comp, nothing = self._anc, self._comp, self._nothing
+            by_iri = {iri: anc[c] for iri, c in comp.items() if c != nothing}
+            for ind, comps in self._ind_anc.items():
+                by_iri[ind] = by_iri[ind] | comps if ind in by_iri else comps
+            table = self._fast_table = (comp, by_iri)
+        return table
+
+    def ancestors(self, x: URIRef, *, reflexive: bool = False) -> NodeSet:
+        """Return every class `x` is (transitively) a subclass or instance of.
+
+        owl:Thing is left out: it subsumes everything and says nothing. `x`
+        itself is included only when `reflexive`.
+        """
         cx = self._comp.get(x)
+        comps: frozenset[int] | set[int]
         if cx == self._nothing:
-            comps = set(range(len(self._members)))
+            comps = frozenset(range(len(self._members)))
         elif cx is not None:
-            comps |= self._anc[cx]
-        if x in self._ind_anc:
-            comps |= self._ind_anc[x]
-        comps.discard(self._thing)
-        out = {m for c in comps for m in self._members[c]}
-        out.discard(x)
-        return out
+            comps = self._anc[cx]
+            if x in self._ind_anc:  # punned: a class and an individual
+                comps = comps | self._ind_anc[x]
+        else:
+            comps = self._ind_anc.get(x, frozenset())
+        return NodeSet(
+            self,
+            comps,
+            skip=self._thing,
+            drop=None if reflexive else x,
+            add=x if reflexive else None,
+        )
 
-    def descendants(self, x: URIRef) -> set[URIRef]:
-        """Return every class that is (transitively) a subclass of `x`, without `x`.
+    def descendants(self, x: URIRef, *, reflexive: bool = False) -> NodeSet:
+        """Return every class that is (transitively) a subclass of `x`.
 
-        Instances are not included: see :meth:`instances`. owl:Nothing is left out.
+        Instances are not included: see :meth:`instances`. owl:Nothing is left
+        out. The time taken grows with the size of the answer.
         """
         cx = self._comp.get(x)
         if cx is None:
-            return set()
-        comps = self._descendant_comps(cx)
-        comps.discard(self._nothing)
-        out = {m for c in comps for m in self._members[c]}
-        out.discard(x)
-        return out
+            return NodeSet(self, frozenset(), add=x if reflexive and x in self._types else None)
+        return NodeSet(
+            self, self._descendant_comps(cx), skip=self._nothing, drop=None if reflexive else x
+        )
 
-    def _descendant_comps(self, cx: int) -> set[int]:
+    def _descendant_comps(self, cx: int) -> set[int] | range:
         if cx == self._thing:
-            return set(range(len(self._members)))
-        comps = {cx}
-        queue = deque([cx])
-        while queue:
-            for child in self._sub[queue.popleft()]:
-                if child not in comps:
-                    comps.add(child)
-                    queue.append(child)
-        return comps
+            return range(len(self._members))
+        if self._closed()[cx]:  # nothing below cx escapes its preorder range
+            return range(cx, self._end[cx])
+        sub = self._sub
+        seen = {cx}
+        frontier: set[int] | list[int] = [cx]
+        while frontier:
+            reached = set().union(*[sub[c] for c in frontier])
+            reached -= seen
+            seen |= reached
+            frontier = reached
+        return seen
+
+    def _closed(self) -> list[bool]:
+        """For each component: is everything below it inside its preorder range? Computed on first use.
+
+        Components are numbered in preorder of a spanning tree (each one's
+        first parent), so a subtree is a range of numbers. Multiple
+        inheritance adds cross edges; a range is "closed" when no cross edge
+        from inside it leads outside, and then it is exactly the descendants.
+        """
+        closed = getattr(self, "_closed_ranges", None)
+        if closed is None:
+            sup, sub, end = self._sup, self._sub, self._end
+            m = len(sub)
+            lo = list(range(m))
+            hi = list(range(m))
+            for c in range(m):
+                for d in sub[c]:
+                    if sup[d][0] != c:  # a cross edge c -> d
+                        lo[c] = min(lo[c], d)
+                        hi[c] = max(hi[c], d)
+            for c in range(m - 1, -1, -1):  # children come after parents in preorder
+                if sup[c]:
+                    parent = sup[c][0]
+                    lo[parent] = min(lo[parent], lo[c])
+                    hi[parent] = max(hi[parent], hi[c])
+            closed = self._closed_ranges = [lo[c] >= c and hi[c] < end[c] for c in range(m)]
+        return closed
 
     def equivalents(self, x: URIRef) -> set[URIRef]:
         """Return the classes equivalent to `x` (same component), without `x`."""
@@ -347,7 +427,8 @@ class SubsumptionIndex:
         if cx == self._thing and not direct:
             return set(self._types)
         comps = {cx} if direct else self._descendant_comps(cx)
-        return {i for c in comps for i in self._direct_instances.get(c, ())}
+        found = self._direct_instances
+        return {i for c in comps if c in found for i in found[c]}
 
     def individuals(self) -> frozenset[URIRef]:
         """Return every individual (typed resource) in the index."""
@@ -402,3 +483,171 @@ class SubsumptionIndex:
         yield from self._up.get(node, ())
         yield from self._type_edges.get(node, ())
         yield from self._same.get(node, ())
+
+
+def _preorder(
+    comp_of: list[int],
+    members: list[tuple[URIRef, ...]],
+    sup: list[list[int]],
+    sub: list[list[int]],
+    order: list[int],
+) -> tuple[
+    list[int], list[tuple[URIRef, ...]], list[list[int]], list[list[int]], list[int], list[int]
+]:
+    """Renumber components in preorder of the spanning tree of first parents.
+
+    Returns the renumbered (comp_of, members, sup, sub, order) and, for each
+    component, the end (exclusive) of its subtree's range of numbers.
+    """
+    m = len(members)
+    tree_children: list[list[int]] = [[] for _ in range(m)]
+    roots = []
+    for c in range(m):
+        if sup[c]:
+            tree_children[sup[c][0]].append(c)
+        else:
+            roots.append(c)
+    pre = [0] * m
+    end = [0] * m
+    counter = 0
+    stack: list[tuple[int, bool]] = [(r, False) for r in reversed(roots)]
+    while stack:
+        node, leaving = stack.pop()
+        if leaving:
+            end[node] = counter
+            continue
+        pre[node] = counter
+        counter += 1
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(tree_children[node]))
+    old = [0] * m
+    for c in range(m):
+        old[pre[c]] = c
+    return (
+        [pre[c] for c in comp_of],
+        [members[c] for c in old],
+        [[pre[p] for p in sup[c]] for c in old],
+        [[pre[d] for d in sub[c]] for c in old],
+        [pre[c] for c in order],
+        [end[c] for c in old],
+    )
+
+
+def _tarjan(nodes: list[URIRef], up: list[list[int]]) -> tuple[list[int], list[tuple[URIRef, ...]]]:
+    """Return (component of each node, members of each component), components superclasses-first.
+
+    Iterative Tarjan: a component is emitted after every component it reaches,
+    so with edges pointing to superclasses, superclasses come first.
+    """
+    n = len(nodes)
+    comp_of = [-1] * n
+    members: list[tuple[URIRef, ...]] = []
+    index = [-1] * n
+    low = [0] * n
+    on_stack = [False] * n
+    stack: list[int] = []
+    counter = 0
+    for root in range(n):
+        if index[root] != -1:
+            continue
+        work: list[tuple[int, Iterator[int]]] = [(root, iter(up[root]))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack[root] = True
+        while work:
+            node, edges = work[-1]
+            advanced = False
+            for nxt in edges:
+                if index[nxt] == -1:
+                    index[nxt] = low[nxt] = counter
+                    counter += 1
+                    stack.append(nxt)
+                    on_stack[nxt] = True
+                    work.append((nxt, iter(up[nxt])))
+                    advanced = True
+                    break
+                if on_stack[nxt]:
+                    low[node] = min(low[node], index[nxt])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+            if low[node] == index[node]:
+                group: list[URIRef] = []
+                while True:
+                    member = stack.pop()
+                    on_stack[member] = False
+                    comp_of[member] = len(members)
+                    group.append(nodes[member])
+                    if member == node:
+                        break
+                members.append(tuple(group))
+    return comp_of, members
+
+
+class NodeSet(Set[URIRef]):
+    """A read-only set of IRIs backed by component numbers of an index.
+
+    Answers such as "every descendant of the top class" are handed out
+    without copying a hundred thousand IRIs: membership, length and
+    iteration work on the component numbers.
+    """
+
+    __slots__ = ("_add", "_comps", "_drop", "_index", "_skip")
+
+    def __init__(
+        self,
+        index: SubsumptionIndex,
+        comps: frozenset[int] | set[int] | range,
+        *,
+        skip: int | None = None,
+        drop: URIRef | None = None,
+        add: URIRef | None = None,
+    ) -> None:
+        self._index = index
+        self._comps = comps
+        self._skip = skip
+        self._drop = drop
+        self._add = add
+
+    def __contains__(self, item: object) -> bool:
+        if item == self._add:
+            return True
+        if item == self._drop or not isinstance(item, URIRef):
+            return False
+        c = self._index._comp.get(item)
+        return c is not None and c != self._skip and c in self._comps
+
+    def __iter__(self) -> Iterator[URIRef]:
+        members, skip, drop, add = self._index._members, self._skip, self._drop, self._add
+        for c in self._comps:
+            if c != skip:
+                for m in members[c]:
+                    if m != drop and m != add:
+                        yield m
+        if add is not None:
+            yield add
+
+    def __len__(self) -> int:
+        if not self._index._singletons:
+            return sum(1 for _ in self)
+        count = len(self._comps)
+        if self._skip is not None and self._skip in self._comps:
+            count -= 1
+        if self._drop is not None and self._drop in self:
+            count -= 1
+        if self._add is not None:
+            c = self._index._comp.get(self._add)
+            if c is None or c == self._skip or c not in self._comps:
+                count += 1
+        return count
+
+    @classmethod
+    def _from_iterable(cls, it: Iterable[URIRef]) -> set[URIRef]:  # type: ignore[override]  # set algebra returns plain sets
+        return set(it)
+
+    def __repr__(self) -> str:
+        return f"NodeSet({len(self)} IRIs)"

@@ -47,9 +47,7 @@ class Similarity:
 
     def ancestors(self, x: URIRef) -> set[URIRef]:
         """Return the ancestors of `x`, itself included when it is a class (owl:Thing left out)."""
-        found = self.index.ancestors(x)
-        if self.index.is_class(x):
-            found.add(x)
+        found = set(self.index.ancestors(x, reflexive=self.index.is_class(x)))
         found.difference_update(_TOP)
         return found
 
@@ -62,7 +60,7 @@ class Similarity:
         common = self.common_ancestors(x, y)
         below: set[URIRef] = set()
         for c in common:
-            below |= self.index.ancestors(c) - {c} - self.index.equivalents(c)
+            below |= set(self.index.ancestors(c)) - self.index.equivalents(c)
         return common - below
 
     def ic(self, x: URIRef, *, scaled: bool = False) -> float:
