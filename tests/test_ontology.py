@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -133,10 +134,18 @@ def test_properties_have_domain_and_range(onto: Graph, terms: dict[URIRef, URIRe
 
 
 def test_restrictions_point_at_declared_classes(onto: Graph, terms: dict[URIRef, URIRef]) -> None:
-    """Each existential restriction names a declared object property and a declared class."""
+    """Each restriction names a declared property and a declared class, individual or literal."""
     count = 0
     for restriction in onto.subjects(RDF.type, OWL.Restriction):
         prop = onto.value(restriction, OWL.onProperty)
+        value = onto.value(restriction, OWL.hasValue)
+        if value is not None:  # owl:hasValue: an individual or a literal
+            if isinstance(value, Literal):
+                assert terms.get(prop) == OWL.DatatypeProperty, prop
+            else:
+                assert terms.get(prop) == OWL.ObjectProperty, prop
+                assert terms.get(value) == OWL.NamedIndividual, value
+            continue
         filler = onto.value(restriction, OWL.someValuesFrom)
         assert terms.get(prop) == OWL.ObjectProperty, prop
         assert terms.get(filler) == OWL.Class, filler
@@ -198,3 +207,23 @@ def test_links(kg: genai_graph.KnowledgeGraph, concept: str, relation: str, targ
     """Class-level and individual links are stated where the pattern says they are."""
     found = {(r.predicate.label, str(r.object)) for r in kg.relations(concept)}
     assert (relation, target) in found
+
+
+AIO = Path(__file__).parent / "data" / "aio" / "aio.owl"
+_MAPPINGS = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch)
+
+
+def test_every_cited_aio_term_exists(onto: Graph) -> None:
+    """Each SKOS mapping to the Artificial Intelligence Ontology names a class of its release file."""
+    aio = Graph().parse(AIO, format="xml")
+    aio_classes = {str(c) for c in aio.subjects(RDF.type, OWL.Class)}
+    links = [str(o) for p in _MAPPINGS for o in onto.objects(None, p) if "w3id.org/aio" in str(o)]
+    assert len(links) >= 100
+    assert set(links) - aio_classes == set()
+
+
+def test_mappings_are_annotations(onto: Graph) -> None:
+    """SKOS mappings are declared annotation properties, so they never become logical axioms."""
+    for p in _MAPPINGS:
+        if next(onto.triples((None, p, None)), None) is not None:
+            assert (p, RDF.type, OWL.AnnotationProperty) in onto
