@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 import pytest
 from _pytest.doctest import DoctestItem
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 import genai_graph
+
+# Tests (and the commands they start) keep the parsed-ontology cache out of the real home.
+os.environ.setdefault("GENAI_GRAPH_CACHE", tempfile.mkdtemp(prefix="genai-graph-cache-"))
 
 
 @pytest.fixture(scope="session")

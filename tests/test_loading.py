@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 
 import genai_graph
@@ -175,3 +177,53 @@ def test_n3_formulas_are_not_asserted(tmp_path: Path) -> None:
     )
     kg = genai_graph.load(path, bundled=False)
     assert set(kg.graph) == {(URIRef("http://e/a"), URIRef("http://e/b"), URIRef("http://e/c"))}
+
+
+@pytest.fixture
+def fresh_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Point the bundled-ontology cache at an empty directory and forget the in-process copy."""
+    from genai_graph import loading
+
+    monkeypatch.setenv("GENAI_GRAPH_CACHE", str(tmp_path))
+    loading._bundled_triples.cache_clear()
+    yield tmp_path
+    loading._bundled_triples.cache_clear()
+
+
+def test_bundled_cache_is_written_and_used(fresh_cache: Path) -> None:
+    """The first load writes the parsed triples to the cache; the next reads them, with the same answers."""
+    from genai_graph import loading
+
+    first = set(loading.bundled_triples())
+    (cached,) = fresh_cache.glob("bundled-*.pickle")
+    loading._bundled_triples.cache_clear()
+    assert set(loading.bundled_triples()) == first
+    assert cached.stat().st_size > 1000
+
+
+def test_broken_cache_falls_back_to_parsing(fresh_cache: Path) -> None:
+    """A truncated or foreign cache file is ignored: the ontology is parsed and the answers hold."""
+    from genai_graph import loading
+
+    expected = loading.bundled_triples()
+    (cached,) = fresh_cache.glob("bundled-*.pickle")
+    cached.write_bytes(b"not a pickle")
+    loading._bundled_triples.cache_clear()
+    again = loading.bundled_triples()  # a fresh parse: the blank nodes are new, the rest equal
+    assert len(again) == len(expected)
+    assert _ground(again) == _ground(expected)
+    assert genai_graph.load().is_a("LLM", "Generative AI")
+
+
+def test_cache_can_be_switched_off(fresh_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """GENAI_GRAPH_CACHE=off writes nothing."""
+    from genai_graph import loading
+
+    monkeypatch.setenv("GENAI_GRAPH_CACHE", "off")
+    assert loading.bundled_triples()
+    assert list(fresh_cache.iterdir()) == []
+
+
+def _ground(triples: Iterable[tuple[Any, Any, Any]]) -> set[tuple[Any, Any, Any]]:
+    """Return the triples without blank nodes."""
+    return {t for t in triples if not any(isinstance(term, BNode) for term in t)}

@@ -11,8 +11,8 @@ from .errors import GenAIGraphError
 __all__ = ["write_atomic"]
 
 
-def write_atomic(path: str | os.PathLike[str], text: str) -> Path:
-    """Write `text` to `path` through a temporary file in the same directory and a rename.
+def write_atomic(path: str | os.PathLike[str], text: str | bytes) -> Path:
+    """Write `text` (str as UTF-8, or bytes) to `path` through a temporary file and a rename.
 
     Readers see the old file or the new one, never a part; if anything fails
     the old file is left as it was and the temporary file is removed.
@@ -38,7 +38,7 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> Path:
     if target.is_dir():
         raise GenAIGraphError(f"cannot write {str(target)!r}: it is a directory")
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
-    data = text.encode("utf-8")
+    data = text.encode("utf-8") if isinstance(text, str) else text
     try:
         # 0o666 lets the kernel apply the umask, as for any new file.
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)

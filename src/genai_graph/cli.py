@@ -17,6 +17,7 @@ from typing import TextIO
 from . import __version__
 from .errors import GenAIGraphError
 from .graph import KnowledgeGraph, load
+from .reasoning.regimes import ENTAILMENTS
 from .sparql import SelectResult
 
 __all__ = ["main"]
@@ -37,6 +38,13 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--no-bundled", action="store_true", help="leave out the bundled Generative AI ontology"
     )
+    common.add_argument(
+        "--entailment",
+        "-e",
+        choices=ENTAILMENTS,
+        help="reasoning regime: told (statements as written), rdfs, el (OWL 2 EL, the default), "
+        "owl-rl (needs the owlrl package); query defaults to told",
+    )
     parser = argparse.ArgumentParser(
         prog="genai-graph",
         description="Ask an ontology (the bundled map of Generative AI, or your own) what is what, and why.",
@@ -55,6 +63,23 @@ def _parser() -> argparse.ArgumentParser:
 
     p = command(
         "explain", "Why is X a Y? Prints the statements that prove it; exit 1 if it is not."
+    )
+    p.add_argument("x")
+    p.add_argument("y")
+    p.add_argument(
+        "--relation", "-r", help="explain 'X RELATION Y' instead, e.g. -r 'uses architecture'"
+    )
+
+    p = command(
+        "relations", "List the relations of X (architectures, modalities, applications, ...)."
+    )
+    p.add_argument("x")
+    p.add_argument(
+        "--inferred", "-i", action="store_true", help="include inherited and derived relations"
+    )
+
+    p = command(
+        "similarity", "How alike are X and Y? Common ancestors and Jaccard, Resnik, Lin similarity."
     )
     p.add_argument("x")
     p.add_argument("y")
@@ -86,6 +111,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--focus", help="draw only the neighbourhood of this concept")
     p.add_argument("--depth", type=int, help="links to follow from --focus (default 2)")
     p.add_argument("--title", help="page title")
+    p.add_argument(
+        "--explain", nargs=2, metavar=("X", "Y"), help="highlight the proof that X is a Y"
+    )
 
     command("info", "Print counts of triples, classes, individuals and properties.")
     return parser
@@ -104,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     out = sys.stdout
     try:
-        kg = load(*args.ontology, bundled=not args.no_bundled)
+        kg = load(*args.ontology, bundled=not args.no_bundled, entailment=args.entailment or "el")
         status: int = _COMMANDS[args.command](kg, args, out)
     except GenAIGraphError as err:
         print(f"genai-graph: error: {err}", file=sys.stderr)
@@ -128,12 +156,34 @@ def _is_a(kg: KnowledgeGraph, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _explain(kg: KnowledgeGraph, args: argparse.Namespace, out: TextIO) -> int:
-    why = kg.explain(args.x, args.y)
+    why = kg.explain(args.x, args.y, relation=args.relation)
     if why is None:
         x, y = kg.concept(args.x), kg.concept(args.y)
-        print(f"{x.label} is not a {y.label}: no chain of statements leads there", file=out)
+        if args.relation:
+            relation = kg.concept(args.relation)
+            print(f"no: {x.label} {relation.label} {y.label} does not follow", file=out)
+        else:
+            print(f"{x.label} is not a {y.label}: no chain of statements leads there", file=out)
         return NO
     print(why, file=out)
+    return YES
+
+
+def _relations(kg: KnowledgeGraph, args: argparse.Namespace, out: TextIO) -> int:
+    for relation in kg.relations(args.x, inferred=args.inferred):
+        print(relation, file=out)
+    return YES
+
+
+def _similarity(kg: KnowledgeGraph, args: argparse.Namespace, out: TextIO) -> int:
+    x, y = kg.concept(args.x), kg.concept(args.y)
+    lowest = kg.lowest_common_ancestors(x, y).labels()
+    mica = kg.most_informative_common_ancestor(x, y)
+    print(f"{x.label} and {y.label}", file=out)
+    print(f"  lowest common ancestors:           {', '.join(lowest) or '(none)'}", file=out)
+    print(f"  most informative common ancestor:  {mica.label if mica else '(none)'}", file=out)
+    for method in ("jaccard", "resnik", "lin"):
+        print(f"  {method + ' similarity:':35}{kg.similarity(x, y, method=method):.3f}", file=out)
     return YES
 
 
@@ -160,7 +210,7 @@ def _query(kg: KnowledgeGraph, args: argparse.Namespace, out: TextIO) -> int:
         text = sys.stdin.read()
     else:
         text = args.sparql
-    result = kg.query(text)
+    result = kg.query(text, entailment=args.entailment or "told")
     if isinstance(result, bool):
         print("true" if result else "false", file=out)
         return YES if result else NO
@@ -177,7 +227,13 @@ def _query(kg: KnowledgeGraph, args: argparse.Namespace, out: TextIO) -> int:
 def _viz(kg: KnowledgeGraph, args: argparse.Namespace, out: TextIO) -> int:
     if args.depth is not None and args.focus is None:
         raise GenAIGraphError("--depth needs --focus")
-    kg.to_html(args.output, focus=args.focus, depth=args.depth, title=args.title)
+    kg.to_html(
+        args.output,
+        focus=args.focus,
+        depth=args.depth,
+        title=args.title,
+        explain=(args.explain[0], args.explain[1]) if args.explain else None,
+    )
     print(f"wrote {args.output}", file=out)
     return YES
 
@@ -193,6 +249,8 @@ def _info(kg: KnowledgeGraph, args: argparse.Namespace, out: TextIO) -> int:
 _COMMANDS = {
     "is-a": _is_a,
     "explain": _explain,
+    "relations": _relations,
+    "similarity": _similarity,
     "ancestors": _closure,
     "descendants": _closure,
     "query": _query,

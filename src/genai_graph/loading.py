@@ -8,8 +8,11 @@ Nothing here touches the network: ``owl:imports`` are recorded, never fetched.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import os
+import pickle
 import warnings
 from collections.abc import Iterable
 from importlib.resources import files
@@ -19,14 +22,16 @@ from xml.sax import SAXParseException
 
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
+from rdflib.term import Node
 
 from ._store import gc_paused
+from ._write import write_atomic
 from .errors import OntologyLoadError
 
 if TYPE_CHECKING:
     from importlib.abc import Traversable  # importlib.resources.abc is 3.11+
 
-__all__ = ["FORMATS", "Source", "bundled_ontology", "guess_format", "parse_into"]
+__all__ = ["FORMATS", "Source", "bundled_ontology", "bundled_triples", "guess_format", "parse_into"]
 
 Source = str | os.PathLike[str] | Graph
 """What :func:`genai_graph.load` accepts: a file path or an rdflib Graph."""
@@ -71,6 +76,57 @@ def bundled_ontology() -> Traversable:
     raise OntologyLoadError(
         "genai.ttl", "the bundled ontology is missing from this installation; reinstall genai-graph"
     )
+
+
+def bundled_triples() -> tuple[tuple[Node, Node, Node], ...]:
+    """Return the bundled ontology's triples, parsed once per process and cached on disk.
+
+    Parsing the Turtle takes most of a command-line call, so the parsed
+    triples are kept in a pickle named after the file's SHA-256 and the rdflib
+    version, in ``$GENAI_GRAPH_CACHE`` (``off`` disables it), else
+    ``$XDG_CACHE_HOME/genai-graph``, else ``~/.cache/genai-graph``. The file is
+    written atomically; any problem reading or writing it falls back to parsing.
+    """
+    return _bundled_triples()
+
+
+@functools.cache
+def _bundled_triples() -> tuple[tuple[Node, Node, Node], ...]:
+    import rdflib
+
+    source = bundled_ontology()
+    data = source.read_bytes()
+    cache = _cache_file(
+        f"bundled-{hashlib.sha256(data).hexdigest()[:24]}-rdflib{rdflib.__version__}.pickle"
+    )
+    if cache is not None:
+        try:
+            with cache.open("rb") as handle:
+                triples = pickle.load(handle)
+            if isinstance(triples, tuple) and triples and len(triples[0]) == 3:
+                return triples
+        except Exception:  # a missing, partial or foreign cache file: parse instead
+            pass
+    graph = Graph(bind_namespaces="core")
+    parse_bytes(graph, data, "turtle", f"bundled {source.name}")
+    triples = tuple(graph)
+    if cache is not None:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(cache, pickle.dumps(triples, protocol=pickle.HIGHEST_PROTOCOL))
+        except Exception:  # a read-only home or a full disk: no cache, same answers
+            pass
+    return triples
+
+
+def _cache_file(name: str) -> Path | None:
+    setting = os.environ.get("GENAI_GRAPH_CACHE", "")
+    if setting.lower() in ("0", "off", "no", "false"):
+        return None
+    if setting:
+        return Path(setting) / name
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "genai-graph" / name
 
 
 def guess_format(path: str | os.PathLike[str], head: bytes = b"") -> str:

@@ -128,7 +128,7 @@ class ELReasoner:
         self._role_sub: dict[URIRef, list[tuple[URIRef, Origin]]] = defaultdict(list)
         self._chain_first: dict[URIRef, list[tuple[URIRef, URIRef, Origin]]] = defaultdict(list)
         self._chain_second: dict[URIRef, list[tuple[URIRef, URIRef, Origin]]] = defaultdict(list)
-        self._fresh: dict[tuple[str, Any], int] = {}
+        self._fresh: dict[tuple[Any, ...], int] = {}
         self._fresh_roles = 0
         with gc_paused():
             self._read(graph)
@@ -164,7 +164,7 @@ class ELReasoner:
         simple = self._simple(expr)
         if simple is not None:
             return simple
-        key = ("neg", expr)
+        key = ("neg", expr, origin)  # per axiom, so that a proof cites the axioms it used
         if key not in self._fresh:
             atom = self._fresh[key] = self._atom_id(("fresh", len(self._fresh)))
             self._gci(expr, atom, origin)
@@ -175,7 +175,7 @@ class ELReasoner:
         simple = self._simple(expr)
         if simple is not None:
             return simple
-        key = ("pos", expr)
+        key = ("pos", expr, origin)  # per axiom, so that a proof cites the axioms it used
         if key not in self._fresh:
             atom = self._fresh[key] = self._atom_id(("fresh", len(self._fresh)))
             self._gci(atom, expr, origin)
@@ -226,7 +226,7 @@ class ELReasoner:
                 self._conj[c].append((conjuncts, target, origin))
 
     def _conj_atom(self, conjuncts: frozenset[int], origin: Origin) -> int:
-        key = ("conj", conjuncts)
+        key = ("conj", conjuncts, origin)
         if key not in self._fresh:
             atom = self._fresh[key] = self._atom_id(("fresh", len(self._fresh)))
             for c in conjuncts:

@@ -17,7 +17,7 @@ __all__ = ["categories", "neighbourhood", "to_networkx"]
 _TOP = (OWL.Thing, OWL.Nothing)
 
 
-def categories(kg: KnowledgeGraph) -> dict[URIRef, str]:
+def categories(kg: KnowledgeGraph, entailment: str | None = None) -> dict[URIRef, str]:
     """Return the category label of every class and individual.
 
     A class's category is its top-level ancestor (the one sorting first by
@@ -25,7 +25,7 @@ def categories(kg: KnowledgeGraph) -> dict[URIRef, str]:
     first type. When a single class sits above everything, its children are
     the categories instead, so that pictures of any ontology get colours.
     """
-    index = kg._index()
+    index = kg._index(entailment)
     classes = [c for c in index.classes if c not in _TOP]
     roots = {c for c in classes if not index.parents(c)}
     while len(roots) == 1:
@@ -48,17 +48,27 @@ def categories(kg: KnowledgeGraph) -> dict[URIRef, str]:
     return out
 
 
-def to_networkx(kg: KnowledgeGraph, *, taxonomy_only: bool = False) -> nx.MultiDiGraph:
+def to_networkx(
+    kg: KnowledgeGraph,
+    *,
+    taxonomy_only: bool = False,
+    entailment: str | None = None,
+    inferred_relations: bool = False,
+) -> nx.MultiDiGraph:
     """Return classes and individuals as nodes, is-a and relations as edges.
 
+    Stated edges come from the graph; the regime adds the is-a edges it infers
+    (its direct superclasses and types that the graph does not state) with
+    ``stated=False``, and, with `inferred_relations`, the relations it infers.
     See :meth:`genai_graph.KnowledgeGraph.to_networkx` for the attributes.
     """
     import networkx as nx
 
-    index = kg._index()
+    regime = kg._regime(entailment)
+    index = regime.index
     names = kg._names()
     graph = nx.MultiDiGraph()
-    category = categories(kg)
+    category = categories(kg, entailment)
     nodes = [n for n in (*index.classes, *index.individuals()) if n not in _TOP]
     for iri in nodes:
         graph.add_node(
@@ -73,11 +83,14 @@ def to_networkx(kg: KnowledgeGraph, *, taxonomy_only: bool = False) -> nx.MultiD
     rdf = kg.graph
     present = {str(n) for n in nodes}
 
-    def edge(s: object, p: URIRef, o: object, kind: str, relation: str) -> None:
+    def edge(
+        s: object, p: URIRef, o: object, kind: str, relation: str, stated: bool = True
+    ) -> None:
         u, v = str(s), str(o)
-        if u in present and v in present and u != v:
+        key = f"{p} {kind}"
+        if u in present and v in present and u != v and not graph.has_edge(u, v, key=key):
             graph.add_edge(
-                u, v, key=f"{p} {kind}", relation=relation, predicate=str(p), kind=kind, stated=True
+                u, v, key=key, relation=relation, predicate=str(p), kind=kind, stated=stated
             )
 
     for s, o in rdf.subject_objects(RDFS.subClassOf):
@@ -87,11 +100,32 @@ def to_networkx(kg: KnowledgeGraph, *, taxonomy_only: bool = False) -> nx.MultiD
     for s, o in rdf.subject_objects(RDF.type):
         if isinstance(s, URIRef) and index.is_individual(s):
             edge(s, RDF.type, o, "type", "instance of")
+    # what the regime infers: direct superclasses and types the graph does not state
+    told = regime.told_index
+    for iri in nodes:
+        for parent in index.parents(iri):
+            if not told.is_a(iri, parent):
+                if index.is_class(iri):
+                    edge(iri, RDFS.subClassOf, parent, "subclass", "is a", stated=False)
+                else:
+                    edge(iri, RDF.type, parent, "type", "instance of", stated=False)
     if not taxonomy_only:
         for iri in nodes:
-            for rel in kg.relations(iri):
+            relations = (
+                kg.relations(iri, inferred=True, entailment=entailment)
+                if inferred_relations
+                else kg.relations(iri)
+            )
+            for rel in relations:
                 if not isinstance(rel.object, Literal):
-                    edge(iri, rel.predicate.iri, rel.object.iri, "relation", rel.predicate.label)
+                    edge(
+                        iri,
+                        rel.predicate.iri,
+                        rel.object.iri,
+                        "relation",
+                        rel.predicate.label,
+                        rel.stated,
+                    )
     return graph
 
 

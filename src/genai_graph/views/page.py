@@ -20,8 +20,14 @@ def render_page(
     focus: NameLike | None = None,
     depth: int | None = None,
     title: str | None = None,
+    entailment: str | None = None,
+    explain: tuple[NameLike, NameLike] | None = None,
 ) -> str:
-    """Return the HTML page for `kg`, or for the neighbourhood of `focus` within `depth` links."""
+    """Return the HTML page for `kg`, or for the neighbourhood of `focus` within `depth` links.
+
+    With `explain`, the proof that the first concept is a second is drawn
+    highlighted (its inferred steps dashed) and kept in the picture.
+    """
     from .html import render_html
     from .network import neighbourhood, to_networkx
 
@@ -29,14 +35,39 @@ def render_page(
         raise GenAIGraphError("depth needs a focus: pass a focus concept as well")
     if depth is not None and depth < 0:
         raise GenAIGraphError(f"depth must be 0 or more, not {depth}")
-    graph = to_networkx(kg)
+    graph = to_networkx(kg, entailment=entailment)
+    highlight: list[tuple[str, str]] = []
+    keep: set[str] = set()
+    if explain is not None:
+        why = kg.explain(*explain, entailment=entailment)
+        if why is None:
+            raise GenAIGraphError(
+                f"{explain[0]!r} is not a {explain[1]!r}: there is no proof to draw"
+            )
+        for step in why:
+            u, v = str(step.subject), str(step.object)
+            if u in graph and v in graph:
+                highlight.append((u, v))
+                keep.update((u, v))
+                if not graph.has_edge(u, v):
+                    kind = "type" if step.predicate == RDF.type else "subclass"
+                    graph.add_edge(
+                        u,
+                        v,
+                        key=f"{step.predicate} {kind}",
+                        relation="is a" if kind == "subclass" else "instance of",
+                        predicate=str(step.predicate),
+                        kind=kind,
+                        stated=step.stated,
+                    )
     centre = None
     if focus is not None:
         centre = str(kg._resolve(focus))
         if centre not in graph:
             raise GenAIGraphError(f"{focus!r} is not a class or individual, so it cannot be drawn")
-        graph = neighbourhood(graph, centre, 2 if depth is None else depth)
-    return render_html(graph, title=title or _default_title(kg), focus=centre)
+        near = neighbourhood(graph, centre, 2 if depth is None else depth)
+        graph = graph.subgraph(set(near) | keep).copy()
+    return render_html(graph, title=title or _default_title(kg), focus=centre, highlight=highlight)
 
 
 def _default_title(kg: KnowledgeGraph) -> str:
