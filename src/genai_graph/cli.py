@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
+from ._write import write_atomic
 from .errors import GenAIGraphError
 from .graph import KnowledgeGraph, load
 from .reasoning.regimes import ENTAILMENTS
@@ -115,6 +116,26 @@ def _parser() -> argparse.ArgumentParser:
         "--explain", nargs=2, metavar=("X", "Y"), help="highlight the proof that X is a Y"
     )
 
+    p = command(
+        "report",
+        "Check an ontology for cycles, unsatisfiable classes, missing or duplicate labels and "
+        "definitions, dangling references, deprecated terms in use and orphans; exit 1 on an ERROR.",
+    )
+    p.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="the ontology files to check (default: the bundled one)",
+    )
+    p.add_argument("--format", choices=("table", "tsv", "json", "html"), default="table")
+    p.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        metavar="FILE",
+        help="write the report here instead of printing it",
+    )
+
     command("info", "Print counts of triples, classes, individuals and properties.")
     return parser
 
@@ -132,7 +153,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     out = sys.stdout
     try:
-        kg = load(*args.ontology, bundled=not args.no_bundled, entailment=args.entailment or "el")
+        files = [*args.ontology, *getattr(args, "files", [])]
+        bundled = not args.no_bundled and not getattr(
+            args, "files", []
+        )  # report FILE checks FILE alone
+        kg = load(*files, bundled=bundled, entailment=args.entailment or "el")
         status: int = _COMMANDS[args.command](kg, args, out)
     except GenAIGraphError as err:
         print(f"genai-graph: error: {err}", file=sys.stderr)
@@ -238,6 +263,23 @@ def _viz(kg: KnowledgeGraph, args: argparse.Namespace, out: TextIO) -> int:
     return YES
 
 
+def _report(kg: KnowledgeGraph, args: argparse.Namespace, out: TextIO) -> int:
+    report = kg.report()
+    formats = {
+        "table": report.to_table,
+        "tsv": report.to_tsv,
+        "json": report.to_json,
+        "html": report.to_html,
+    }
+    text = formats[args.format]()
+    if args.output is not None:
+        write_atomic(args.output, text)
+        print(f"wrote {args.output}: {report.summary()}", file=out)
+    else:
+        out.write(text if text.endswith("\n") else text + "\n")
+    return YES if report.ok else NO
+
+
 def _info(kg: KnowledgeGraph, args: argparse.Namespace, out: TextIO) -> int:
     stats = kg.stats()
     width = max(len(k) for k in stats)
@@ -255,6 +297,7 @@ _COMMANDS = {
     "descendants": _closure,
     "query": _query,
     "viz": _viz,
+    "report": _report,
     "info": _info,
 }
 

@@ -31,6 +31,8 @@ from .sparql import SelectResult, run_query
 if TYPE_CHECKING:
     import networkx as nx
 
+    from .report import Report
+
 __all__ = ["ASSERTED_GRAPH", "INFERRED_GRAPH", "KnowledgeGraph", "NameLike", "load"]
 
 ASSERTED_GRAPH = URIRef("urn:genai-graph:asserted")
@@ -875,6 +877,27 @@ class KnowledgeGraph:
 
         dataset: Dataset = self._cached(f"dataset:{regime.name}", build)
         return dataset
+
+    # -- quality ---------------------------------------------------------------
+
+    def report(self) -> Report:
+        """Check the graph for the problems ontology curators fix, as ROBOT's report does.
+
+        The checks: subclass cycles, unsatisfiable classes, individuals in disjoint
+        classes, missing or duplicate labels and definitions, dangling references,
+        deprecated terms in use, orphan classes. Every finding has a level (ERROR, WARN, INFO), the term, a message and a fix
+        hint; the :class:`~genai_graph.report.Report` prints as a table and converts
+        to TSV, JSON and HTML. See :mod:`genai_graph.report` for the checks.
+
+        Examples
+        --------
+        >>> report = kg.report()
+        >>> report.errors, report.warnings
+        (0, 0)
+        """
+        from .report import run_report
+
+        return run_report(self)
 
     # -- counts ----------------------------------------------------------------
 

@@ -56,25 +56,25 @@ _SNIFF_BYTES = 4096
 _QUAD_FORMATS = ("json-ld", "trig", "nquads", "n3")
 
 
-def bundled_ontology() -> Traversable:
-    """Return the bundled ``genai.ttl``, wherever the package is installed.
+def bundled_ontology(name: str = "genai.ttl") -> Traversable:
+    """Return a file of the bundled ontology (``genai.ttl``, ``shapes.ttl``, ...), wherever the package is.
 
-    From a wheel it is package data (``genai_graph/ontology/genai.ttl``); from a
-    source checkout or an editable install it is the top-level ``ontology/``.
+    From a wheel it is package data (``genai_graph/ontology/``); from a source
+    checkout or an editable install it is the top-level ``ontology/``.
 
     Examples
     --------
     >>> bundled_ontology().name
     'genai.ttl'
     """
-    packaged = files("genai_graph") / "ontology" / "genai.ttl"
+    packaged = files("genai_graph") / "ontology" / name
     if packaged.is_file():
         return packaged
-    checkout = Path(__file__).resolve().parents[2] / "ontology" / "genai.ttl"
+    checkout = Path(__file__).resolve().parents[2] / "ontology" / name
     if checkout.is_file():
         return checkout
     raise OntologyLoadError(
-        "genai.ttl", "the bundled ontology is missing from this installation; reinstall genai-graph"
+        name, "the bundled ontology is missing from this installation; reinstall genai-graph"
     )
 
 
