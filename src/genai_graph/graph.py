@@ -13,8 +13,8 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DC, DCTERMS, OWL, RDF, RDFS, SKOS
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from ._store import TrackedMemory, distinct_terms, gc_paused
 from ._write import write_atomic
@@ -23,7 +23,7 @@ from .loading import Source, bundled_triples, parse_into
 from .model import Concept, ConceptSet, Explanation, Relation, Step
 from .names import LABEL_PREDICATES, SYNONYM_PREDICATES, NameIndex
 from .namespaces import PREFIXES
-from .reasoning.index import BUILTIN_NAMESPACES, SubsumptionIndex
+from .reasoning.index import SubsumptionIndex
 from .reasoning.regimes import ENTAILMENTS, Regime, StepTuple, build_regime
 from .reasoning.similarity import Similarity
 from .sparql import SelectResult, run_query
@@ -43,13 +43,6 @@ INFERRED_GRAPH = URIRef("urn:genai-graph:inferred")
 NameLike = str | URIRef | Concept
 """A label, synonym, CURIE, IRI or :class:`Concept`."""
 
-_ANNOTATION_NAMESPACES = (
-    *BUILTIN_NAMESPACES,
-    str(SKOS),
-    str(DCTERMS),
-    str(DC),
-    "http://www.geneontology.org/formats/oboInOwl#",
-)
 _SYMMETRIC = (OWL.equivalentClass, OWL.sameAs)
 _PROPERTY_TYPES = (
     OWL.ObjectProperty,
@@ -414,51 +407,25 @@ class KnowledgeGraph:
             return None
         sources = [x, *sorted(index.ancestors(x), key=lambda a: len(index.explain(x, a) or ()))]
         for source in sources:
-            for expr in (
-                *g.objects(source, RDFS.subClassOf),
-                *g.objects(source, RDF.type),
-                *g.objects(source, OWL.equivalentClass),
-            ):
-                candidates: list[tuple[URIRef, Any]] = []
-                if isinstance(expr, BNode):
-                    parts = [expr, *_rdf_list(g, g.value(expr, OWL.intersectionOf))]
-                    for part in parts:
-                        q = g.value(part, OWL.onProperty)
-                        t = g.value(part, OWL.someValuesFrom) or g.value(part, OWL.hasValue)
-                        if isinstance(q, URIRef) and t is not None:
-                            candidates.append((q, t))
-                for q, t in candidates:
-                    path = props.supers(q).get(p)
-                    if path is None or not _reaches(index, t, y):
-                        continue
-                    steps: list[StepTuple] = []
-                    if source != x:
-                        steps += regime.explain(x, source) or []
-                    steps.append(
-                        StepTuple(
-                            source,
-                            RDF.type
-                            if (source, RDF.type, expr) in g
-                            else (
-                                OWL.equivalentClass
-                                if (source, OWL.equivalentClass, expr) in g
-                                else RDFS.subClassOf
-                            ),
-                            expr,
-                            True,
-                        )
+            for r in regime.restrictions(source):
+                path = props.supers(r.prop).get(p)
+                if path is None or not _reaches(index, r.target, y):
+                    continue
+                steps: list[StepTuple] = []
+                if source != x:
+                    steps += regime.explain(x, source) or []
+                steps.append(StepTuple(*r.statement, True))
+                steps += [StepTuple(*hop, True) for hop in path]
+                if r.target != y and isinstance(r.target, URIRef):
+                    steps += regime.explain(r.target, y) or []
+                if source != x or r.target != y or r.prop != p:
+                    why = (
+                        f"inherited from {self._label(source)}"
+                        if source != x
+                        else "subproperty or filler"
                     )
-                    steps += [StepTuple(*hop, True) for hop in path]
-                    if t != y:
-                        steps += regime.explain(t, y) or []
-                    if source != x or t != y or q != p:
-                        why = (
-                            f"inherited from {self._label(source)}"
-                            if source != x
-                            else "subproperty or filler"
-                        )
-                        steps.append(StepTuple(x, p, y, False, why))
-                    return steps
+                    steps.append(StepTuple(x, p, y, False, why))
+                return steps
         for q, t in g.predicate_objects(x):
             if (
                 isinstance(q, URIRef)
@@ -687,7 +654,7 @@ class KnowledgeGraph:
         if inferred:
             return self._inferred_relations(self._resolve(x), entailment)
         iri = self._resolve(x)
-        g = self._graph
+        regime = self._regime("told")
         found: dict[tuple[URIRef, Any, str], Relation] = {}
 
         def add(predicate: URIRef, obj: URIRef | Literal, via: str) -> None:
@@ -696,29 +663,15 @@ class KnowledgeGraph:
                 target: Concept | Literal = obj if isinstance(obj, Literal) else Concept(self, obj)
                 found[key] = Relation(Concept(self, iri), Concept(self, predicate), target, via)
 
-        for predicate, obj in g.predicate_objects(iri):
+        for predicate, obj in self._graph.predicate_objects(iri):
             if (
                 isinstance(predicate, URIRef)
                 and isinstance(obj, (URIRef, Literal))
-                and self._is_link(predicate)
+                and regime.properties.is_link(predicate)
             ):
                 add(predicate, obj, "triple")
-        expressions = [*g.objects(iri, RDFS.subClassOf), *g.objects(iri, RDF.type)]
-        for equivalent in g.objects(iri, OWL.equivalentClass):
-            expressions.append(equivalent)
-            expressions.extend(_rdf_list(g, g.value(equivalent, OWL.intersectionOf)))
-        for expr in expressions:
-            if not isinstance(expr, BNode):
-                continue
-            prop = g.value(expr, OWL.onProperty)
-            if not isinstance(prop, URIRef):
-                continue
-            some = g.value(expr, OWL.someValuesFrom)
-            if isinstance(some, URIRef):
-                add(prop, some, "some")
-            value = g.value(expr, OWL.hasValue)
-            if isinstance(value, (URIRef, Literal)):
-                add(prop, value, "value")
+        for r in regime.restrictions(iri):
+            add(r.prop, r.target, r.via)
         return sorted(found.values(), key=_relation_order)
 
     def _inferred_relations(self, iri: URIRef, entailment: str | None) -> list[Relation]:
@@ -810,19 +763,6 @@ class KnowledgeGraph:
 
         inferred: Graph = self._cached(f"inferred:{regime.name}", build)
         return inferred
-
-    def _is_link(self, predicate: URIRef) -> bool:
-        annotations: frozenset[URIRef] = self._cached(
-            "annotation_properties",
-            lambda: frozenset(
-                s
-                for s in self._graph.subjects(RDF.type, OWL.AnnotationProperty)
-                if isinstance(s, URIRef)
-            ),
-        )
-        return predicate not in annotations and not str(predicate).startswith(
-            _ANNOTATION_NAMESPACES
-        )
 
     # -- SPARQL ----------------------------------------------------------------
 
@@ -1052,17 +992,3 @@ def _check_entailment(name: str) -> str:
 def _reaches(index: SubsumptionIndex, target: Any, y: URIRef) -> bool:
     """Return True if a relation target `target` counts as reaching `y` (equal, or below it)."""
     return bool(target == y or (isinstance(target, URIRef) and index.is_a(target, y)))
-
-
-def _rdf_list(graph: Graph, head: Any) -> list[Any]:
-    """Return the members of an RDF collection (empty for None or a malformed list)."""
-    items: list[Any] = []
-    seen: set[Any] = set()
-    while head is not None and head != RDF.nil and head not in seen:
-        seen.add(head)
-        first = graph.value(head, RDF.first)
-        if first is None:
-            break
-        items.append(first)
-        head = graph.value(head, RDF.rest)
-    return items

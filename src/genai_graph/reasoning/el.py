@@ -161,24 +161,23 @@ class ELReasoner:
 
     def _neg_atom(self, expr: Expr, origin: Origin) -> int:
         """Return an atom A with `expr` SubClassOf A (for the subclass side)."""
-        simple = self._simple(expr)
-        if simple is not None:
-            return simple
-        key = ("neg", expr, origin)  # per axiom, so that a proof cites the axioms it used
-        if key not in self._fresh:
-            atom = self._fresh[key] = self._atom_id(("fresh", len(self._fresh)))
-            self._gci(expr, atom, origin)
-        return self._fresh[key]
+        return self._fresh_atom(expr, origin, "neg")
 
     def _pos_atom(self, expr: Expr, origin: Origin) -> int:
         """Return an atom A with A SubClassOf `expr` (for the superclass side)."""
+        return self._fresh_atom(expr, origin, "pos")
+
+    def _fresh_atom(self, expr: Expr, origin: Origin, side: str) -> int:
         simple = self._simple(expr)
         if simple is not None:
             return simple
-        key = ("pos", expr, origin)  # per axiom, so that a proof cites the axioms it used
+        key = (side, expr, origin)  # per axiom, so that a proof cites the axioms it used
         if key not in self._fresh:
             atom = self._fresh[key] = self._atom_id(("fresh", len(self._fresh)))
-            self._gci(atom, expr, origin)
+            if side == "neg":
+                self._gci(expr, atom, origin)
+            else:
+                self._gci(atom, expr, origin)
         return self._fresh[key]
 
     # -- normalisation ---------------------------------------------------------

@@ -36,7 +36,7 @@ from .el import BOTTOM, TOP, ELReasoner, Origin
 from .expressions import DataValue, Intersection, Nominal, Some, parse_expression, rdf_list
 from .index import BUILTIN_NAMESPACES, Edge, SubsumptionIndex
 
-__all__ = ["ENTAILMENTS", "Link", "Regime", "StepTuple", "build_regime"]
+__all__ = ["ENTAILMENTS", "Link", "Regime", "Restriction", "StepTuple", "build_regime"]
 
 ENTAILMENTS = ("told", "rdfs", "el", "owl-rl")
 """The regimes, weakest first."""
@@ -52,6 +52,15 @@ class StepTuple(NamedTuple):
     object: Node
     stated: bool
     rule: str | None = None
+
+
+class Restriction(NamedTuple):
+    """A link stated as a restriction: ``prop`` some (or value) ``target``, and the statement holding it."""
+
+    prop: URIRef
+    target: URIRef | Literal
+    via: str  # "some" or "value"
+    statement: Triple  # (node, rdfs:subClassOf | rdf:type | owl:equivalentClass, expression)
 
 
 class Link(NamedTuple):
@@ -232,24 +241,26 @@ class Regime:
             found = self._links[x] = self._compute_links(x)
         return found
 
-    def _restrictions(self, node: URIRef) -> Iterator[tuple[URIRef, URIRef | Literal, str]]:
-        """Yield (property, target, via) for the restrictions stated on `node`."""
+    def restrictions(self, node: URIRef) -> Iterator[Restriction]:
+        """Yield the existential and value restrictions stated on `node`, with the statement of each.
+
+        They are read from its superclasses, its types and its equivalent classes
+        (the members of an intersection count), as the modeling pattern states links.
+        """
         g = self.graph
-        expressions: list[Node] = [*g.objects(node, RDFS.subClassOf), *g.objects(node, RDF.type)]
-        for equivalent in g.objects(node, OWL.equivalentClass):
-            expressions.append(equivalent)
-        for node_expr in expressions:
-            if not isinstance(node_expr, BNode):
-                continue
-            expr = parse_expression(g, node_expr)
-            parts = expr.parts if isinstance(expr, Intersection) else (expr,)
-            for part in parts:
-                if isinstance(part, Some) and isinstance(part.filler, URIRef):
-                    yield part.prop, part.filler, "some"
-                elif isinstance(part, Some) and isinstance(part.filler, Nominal):
-                    yield part.prop, part.filler.individual, "value"
-                elif isinstance(part, DataValue):
-                    yield part.prop, part.value, "value"
+        for predicate in (RDFS.subClassOf, RDF.type, OWL.equivalentClass):
+            for node_expr in g.objects(node, predicate):
+                if not isinstance(node_expr, BNode):
+                    continue
+                expr = parse_expression(g, node_expr)
+                statement = (node, predicate, node_expr)
+                for part in expr.parts if isinstance(expr, Intersection) else (expr,):
+                    if isinstance(part, Some) and isinstance(part.filler, URIRef):
+                        yield Restriction(part.prop, part.filler, "some", statement)
+                    elif isinstance(part, Some) and isinstance(part.filler, Nominal):
+                        yield Restriction(part.prop, part.filler.individual, "value", statement)
+                    elif isinstance(part, DataValue):
+                        yield Restriction(part.prop, part.value, "value", statement)
 
     def _compute_links(self, x: URIRef) -> list[Link]:
         g, index, props = self.graph, self.index, self.properties
@@ -265,8 +276,8 @@ class Regime:
 
         sources = [x, *sorted(index.ancestors(x))]
         for source in sources:
-            for p, target, via in self._restrictions(source):
-                add(p, target, source == x, via)
+            for r in self.restrictions(source):
+                add(r.prop, r.target, source == x, r.via)
         for pred, obj in g.predicate_objects(x):
             if (
                 isinstance(pred, URIRef)
@@ -286,7 +297,9 @@ class Regime:
                 node = queue.popleft()
                 nxt = [o for o in g.objects(node, p) if isinstance(o, URIRef)]
                 nxt += [
-                    t for q, t, _ in self._restrictions(node) if q == p and isinstance(t, URIRef)
+                    r.target
+                    for r in self.restrictions(node)
+                    if r.prop == p and isinstance(r.target, URIRef)
                 ]
                 for o in nxt:
                     if o not in reached:
@@ -519,7 +532,7 @@ class _EL(Regime):
             atom = el.atom_of_individual(x)
         if atom is None:
             return super()._compute_links(x)
-        stated: set[tuple[Node, Node]] = {(p, t) for p, t, _ in self._restrictions(x)}
+        stated: set[tuple[Node, Node]] = {(r.prop, r.target) for r in self.restrictions(x)}
         stated |= {
             (p, o)
             for p, o in self.graph.predicate_objects(x)
