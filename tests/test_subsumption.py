@@ -233,3 +233,99 @@ def test_changing_the_default_regime_drops_the_fast_path() -> None:
     assert kg.is_a(c, f)
     kg.entailment = "told"
     assert not kg.is_a(c, f)
+
+
+# -- owl:Thing on top, owl:Nothing at the bottom ------------------------------------------
+
+
+@st.composite
+def ontologies_with_top_and_bottom(
+    draw: st.DrawFn,
+) -> tuple[int, list[tuple[int, int]], list[tuple[int, int]]]:
+    """Like :func:`ontologies`, where index n stands for owl:Thing and n + 1 for owl:Nothing."""
+    n = draw(st.integers(min_value=1, max_value=15))
+    pair = st.tuples(st.integers(0, n + 1), st.integers(0, n + 1))
+    return n, draw(st.lists(pair, max_size=40)), draw(st.lists(pair, max_size=4))
+
+
+def _iri(i: int, n: int) -> URIRef:
+    return OWL.Thing if i == n else OWL.Nothing if i == n + 1 else URIRef(f"{NS}c{i}")
+
+
+@settings(max_examples=200, deadline=None)
+@given(ontologies_with_top_and_bottom())
+def test_thing_and_nothing_follow_the_owl_semantics(
+    onto: tuple[int, list[tuple[int, int]], list[tuple[int, int]]],
+) -> None:
+    """is_a is reachability once every class is below owl:Thing and above owl:Nothing.
+
+    So `owl:Thing rdfs:subClassOf X` makes X equivalent to owl:Thing, a class below
+    owl:Nothing is below every class, and ancestors/descendants/len agree with is_a.
+    """
+    n, subclass, equivalent = onto
+    graph, reach = Graph(), nx.DiGraph()
+    top, bottom = n, n + 1
+    for i in range(n + 2):
+        graph.add((_iri(i, n), RDF.type, OWL.Class))
+        reach.add_edge(i, top)
+        reach.add_edge(bottom, i)
+    for a, b in subclass:
+        graph.add((_iri(a, n), RDFS.subClassOf, _iri(b, n)))
+        reach.add_edge(a, b)
+    for a, b in equivalent:
+        graph.add((_iri(a, n), OWL.equivalentClass, _iri(b, n)))
+        reach.add_edge(a, b)
+        reach.add_edge(b, a)
+    index = SubsumptionIndex.from_graph(graph)
+    unsatisfiable = {i for i in range(n + 2) if nx.has_path(reach, i, bottom)}
+    for x in range(n + 2):
+        expected = nx.descendants(reach, x) | {x}
+        got = {y for y in range(n + 2) if index.is_a(_iri(x, n), _iri(y, n))}
+        assert got == expected
+        ancestors = index.ancestors(_iri(x, n))
+        assert set(ancestors) == {_iri(y, n) for y in expected - {x, top}}
+        assert len(ancestors) == len(set(ancestors))
+        if x in unsatisfiable:
+            continue
+        descendants = index.descendants(_iri(x, n))
+        below = {y for y in range(n + 2) if x in nx.descendants(reach, y) | {y}}
+        assert set(descendants) == {_iri(y, n) for y in below - {x} - unsatisfiable}
+        assert len(descendants) == len(set(descendants))
+        reflexive = index.descendants(_iri(x, n), reflexive=True)
+        assert _iri(x, n) in reflexive and len(reflexive) == len(descendants) + 1
+        lengths = nx.single_source_shortest_path_length(reach, x)
+        for y, length in lengths.items():
+            chain = index.explain(_iri(x, n), _iri(y, n))
+            assert chain is not None and len(chain) == length
+            node = _iri(x, n)
+            for s, p, o in chain:
+                assert s == node
+                assert (
+                    (s, p, o) in graph
+                    or (p == OWL.equivalentClass and (o, p, s) in graph)
+                    or (p == RDFS.subClassOf and (o == OWL.Thing or s == OWL.Nothing))
+                )
+                node = o
+            assert node == _iri(y, n)
+
+
+def test_children_of_thing_are_the_roots(kg: genai_graph.KnowledgeGraph) -> None:
+    """The bundled ontology's top classes are the direct subclasses of owl:Thing."""
+    roots = kg.children("owl:Thing")
+    assert "Generative AI" not in roots.labels()
+    assert {"AI System", "Modality", "Organization"} <= set(roots.labels())
+    for root in roots:
+        assert len(kg.parents(root)) == 0
+
+
+def test_sizes_match_members(kg: genai_graph.KnowledgeGraph) -> None:
+    """len() of an answer is the number of IRIs it iterates (it was one too many)."""
+    for regime in ("told", "rdfs", "el"):
+        for name in ("LLM", "Generative AI", "GPT-4", "Transformer"):
+            for answer in (
+                kg.ancestors(name, entailment=regime),
+                kg.descendants(name, entailment=regime),
+                kg.ancestors(name, entailment=regime, reflexive=True),
+                kg.descendants(name, entailment=regime, reflexive=True),
+            ):
+                assert len(answer) == len(list(answer)) == len(set(answer.iris))

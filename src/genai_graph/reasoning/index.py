@@ -182,11 +182,20 @@ class SubsumptionIndex:
                     up[i] = [j]
             else:
                 up[i] = list({ids[e[2]] for e in edges} - {i})
+        # owl:Thing is above every class and owl:Nothing below every class.
+        # A class with no stated superclass gets owl:Thing as parent (so
+        # `owl:Thing rdfs:subClassOf X` makes X equivalent to owl:Thing), and
+        # the classes stated to be below owl:Nothing join its component.
+        top, bottom = ids[_THING], ids[_NOTHING]
+        for i in range(n):
+            if not up[i] and i != top:
+                up[i] = [top]
         down: list[list[int]] = [[] for _ in range(n)]
-        indegree = [len(u) for u in up]
         for i, ups in enumerate(up):
             for j in ups:
                 down[j].append(i)
+        _sink_to_bottom(up, down, bottom)
+        indegree = [len(u) for u in up]
         order = [i for i in range(n) if not indegree[i]]
         append = order.append
         k = 0
@@ -202,6 +211,19 @@ class SubsumptionIndex:
             sup = up
             sub = down
         else:
+            # A cycle with no way out has no root above it: hang it below owl:Thing.
+            reached, stack = {top}, [top]
+            while stack:
+                for i in down[stack.pop()]:
+                    if i not in reached:
+                        reached.add(i)
+                        stack.append(i)
+            if len(reached) < n:
+                for i in range(n):
+                    if i not in reached:
+                        up[i].append(top)
+                        down[top].append(i)
+                _sink_to_bottom(up, down, bottom)
             comp_of, members = _tarjan(classes, up)
             m = len(members)
             sup_sets: list[set[int]] = [set() for _ in range(m)]
@@ -218,12 +240,11 @@ class SubsumptionIndex:
                     sub[d].append(c)
             order = list(range(m))  # Tarjan numbers components superclasses-first
         comp_of, members, sup, sub, order, self._end = _preorder(comp_of, members, sup, sub, order)
-        thing = comp_of[ids[_THING]]
         anc: list[frozenset[int]] = [frozenset()] * len(members)
         for c in order:
             parents = sup[c]
-            if not parents:  # a root: below owl:Thing only
-                anc[c] = frozenset((c, thing))
+            if not parents:  # owl:Thing's component, the only root
+                anc[c] = frozenset((c,))
             elif len(parents) == 1:
                 anc[c] = anc[parents[0]] | {c}
             else:
@@ -291,8 +312,8 @@ class SubsumptionIndex:
         if cx is not None and cy is not None:
             if cy in self._anc[cx] or cx == self._nothing:  # every set holds owl:Thing
                 return True
-        elif x == y:
-            return x in self._types
+        elif x == y:  # anything is itself
+            return True
         elif cy is None:  # y is an individual: x is y when they are owl:sameAs
             return y in self._group.get(x, ())
         individual = self._ind_anc.get(x)
@@ -333,8 +354,7 @@ class SubsumptionIndex:
         return NodeSet(
             self,
             comps,
-            skip=self._thing,
-            drop=None if reflexive else x,
+            drop=(_THING,) if reflexive else (_THING, x),
             add=x if reflexive else None,
         )
 
@@ -348,7 +368,11 @@ class SubsumptionIndex:
         if cx is None:
             return NodeSet(self, frozenset(), add=x if reflexive and x in self._types else None)
         return NodeSet(
-            self, self._descendant_comps(cx), skip=self._nothing, drop=None if reflexive else x
+            self,
+            self._descendant_comps(cx),
+            skip=self._nothing,
+            drop=() if reflexive else (x,),
+            add=x if reflexive else None,
         )
 
     def _descendant_comps(self, cx: int) -> set[int] | range:
@@ -415,9 +439,8 @@ class SubsumptionIndex:
         cx = self._comp.get(x)
         if cx is None:
             return set()
-        out = {m for s in self._sub[cx] for m in self._members[s]}
-        out.discard(_NOTHING)
-        return out
+        nothing = self._nothing  # unsatisfiable classes are only below owl:Nothing
+        return {m for s in self._sub[cx] if s != nothing for m in self._members[s]}
 
     def instances(self, x: URIRef, *, direct: bool = False) -> set[URIRef]:
         """Return the individuals whose types are `x` (or, unless `direct`, below `x`)."""
@@ -439,10 +462,10 @@ class SubsumptionIndex:
     def explain(self, x: URIRef, y: URIRef) -> list[Edge] | None:
         """Return the shortest chain of asserted statements proving `x` is a `y`.
 
-        An empty list means `x` is `y`. ``None`` means `x` is not a `y`. A chain
-        that ends at owl:Thing without a statement saying so ends with the
-        pseudo-statement ``(c, rdfs:subClassOf, owl:Thing)``, which holds for
-        every class by the OWL semantics.
+        An empty list means `x` is `y`. ``None`` means `x` is not a `y`. Two
+        unstated statements that hold by the OWL semantics may appear:
+        ``(c, rdfs:subClassOf, owl:Thing)`` (or ``rdf:type`` for an
+        individual) and ``(owl:Nothing, rdfs:subClassOf, y)``.
         """
         if not self.is_a(x, y):
             return None
@@ -454,22 +477,12 @@ class SubsumptionIndex:
             node = queue.popleft()
             if node == y:
                 break
-            for edge in self._step_edges(node):
+            for edge in self._step_edges(node, y):
                 nxt = edge[2]
                 if nxt not in prev:
                     prev[nxt] = edge
                     queue.append(nxt)
         if y not in prev:
-            if y == _THING:  # every class is below owl:Thing, stated or not
-                return [
-                    (
-                        x,
-                        RDF.type if x in self._types and x not in self._comp else RDFS.subClassOf,
-                        _THING,
-                    )
-                ]
-            if x == _NOTHING:
-                return [(x, RDFS.subClassOf, y)]
             return None  # pragma: no cover - is_a and the search agree on the same edges
         chain: list[Edge] = []
         node = y
@@ -479,10 +492,32 @@ class SubsumptionIndex:
         chain.reverse()
         return chain
 
-    def _step_edges(self, node: URIRef) -> Iterable[Edge]:
+    def _step_edges(self, node: URIRef, goal: URIRef) -> Iterable[Edge]:
         yield from self._up.get(node, ())
         yield from self._type_edges.get(node, ())
         yield from self._same.get(node, ())
+        # Unstated steps that hold by the OWL semantics:
+        if node == _NOTHING:
+            yield (node, RDFS.subClassOf, goal)
+        elif node != _THING:
+            is_class = node in self._comp
+            yield (node, RDFS.subClassOf if is_class else RDF.type, _THING)
+
+
+def _sink_to_bottom(up: list[list[int]], down: list[list[int]], bottom: int) -> None:
+    """Make every class below owl:Nothing (`bottom`) equivalent to it: add bottom -> class edges."""
+    if not down[bottom]:
+        return
+    below, stack = {bottom}, [bottom]
+    while stack:
+        for i in down[stack.pop()]:
+            if i not in below:
+                below.add(i)
+                stack.append(i)
+    have = set(up[bottom])
+    for i in sorted(below - have - {bottom}):
+        up[bottom].append(i)
+        down[i].append(bottom)
 
 
 def _preorder(
@@ -593,7 +628,8 @@ class NodeSet(Set[URIRef]):
 
     Answers such as "every descendant of the top class" are handed out
     without copying a hundred thousand IRIs: membership, length and
-    iteration work on the component numbers.
+    iteration work on the component numbers. `skip` leaves out a whole
+    component, `drop` some IRIs, and `add` puts one IRI in.
     """
 
     __slots__ = ("_add", "_comps", "_drop", "_index", "_skip")
@@ -604,29 +640,32 @@ class NodeSet(Set[URIRef]):
         comps: frozenset[int] | set[int] | range,
         *,
         skip: int | None = None,
-        drop: URIRef | None = None,
+        drop: tuple[URIRef, ...] = (),
         add: URIRef | None = None,
     ) -> None:
         self._index = index
         self._comps = comps
         self._skip = skip
-        self._drop = drop
+        self._drop = tuple(d for d in dict.fromkeys(drop) if d != add)
         self._add = add
+
+    def _covers(self, item: URIRef) -> bool:
+        c = self._index._comp.get(item)
+        return c is not None and c != self._skip and c in self._comps
 
     def __contains__(self, item: object) -> bool:
         if item == self._add:
             return True
-        if item == self._drop or not isinstance(item, URIRef):
+        if not isinstance(item, URIRef) or item in self._drop:
             return False
-        c = self._index._comp.get(item)
-        return c is not None and c != self._skip and c in self._comps
+        return self._covers(item)
 
     def __iter__(self) -> Iterator[URIRef]:
         members, skip, drop, add = self._index._members, self._skip, self._drop, self._add
         for c in self._comps:
             if c != skip:
                 for m in members[c]:
-                    if m != drop and m != add:
+                    if m != add and m not in drop:
                         yield m
         if add is not None:
             yield add
@@ -637,12 +676,9 @@ class NodeSet(Set[URIRef]):
         count = len(self._comps)
         if self._skip is not None and self._skip in self._comps:
             count -= 1
-        if self._drop is not None and self._drop in self:
-            count -= 1
-        if self._add is not None:
-            c = self._index._comp.get(self._add)
-            if c is None or c == self._skip or c not in self._comps:
-                count += 1
+        count -= sum(1 for d in self._drop if self._covers(d))
+        if self._add is not None and not self._covers(self._add):
+            count += 1
         return count
 
     @classmethod
