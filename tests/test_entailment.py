@@ -108,6 +108,9 @@ def test_owlrl_regime(el: genai_graph.KnowledgeGraph) -> None:
     assert why is not None and why.stated
     why = el.explain(EX.d1, EX.E, entailment="owl-rl")
     assert why is not None
+    why = el.explain(EX.c1, EX.F, entailment="owl-rl")
+    assert why is not None and not why.stated
+    assert {"cax-sco", "scm-eqc1"} <= {s.rule for s in why if not s.stated}
 
 
 def test_inferred_statements_stay_apart() -> None:
@@ -159,3 +162,52 @@ def test_index_rebuilt_after_change_for_every_regime() -> None:
     kg.graph.add((a, RDFS.subClassOf, b))
     for regime in ("told", "rdfs", "el", "owl-rl"):
         assert kg.is_a(a, b, entailment=regime)
+
+
+SUBPROPERTIES = """
+@prefix : <http://ex.org/> . @prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+:developedBy a owl:ObjectProperty ; rdfs:subPropertyOf :involves .
+:involves a owl:ObjectProperty .
+:Model a owl:Class . :Org a owl:Class . :Lab a owl:Class ; rdfs:subClassOf :Org .
+:m a :Model ; :developedBy :o . :o a :Lab .
+:M2 a owl:Class ; rdfs:subClassOf [ owl:onProperty :developedBy ; owl:someValuesFrom :Lab ] .
+"""
+
+
+@pytest.mark.parametrize("regime", ["told", "rdfs", "el", "owl-rl"])
+def test_related_and_who_follow_subproperties(regime: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Asking with a superproperty finds the links stated with its subproperties."""
+    path = tmp_path / "sp.ttl"
+    path.write_text(SUBPROPERTIES)
+    kg = genai_graph.load(path, bundled=False, entailment=regime)
+    ex = Namespace("http://ex.org/")
+    assert set(kg.related(ex.m, ex.involves).iris) == {ex.o}
+    assert set(kg.related(ex.m, ex.developedBy).iris) == {ex.o}
+    assert ex.m in kg.who(ex.involves, ex.o)
+    assert ex.m in kg.who(ex.involves, ex.Org)
+    assert ex.M2 in kg.who(ex.involves, ex.Org)
+    assert ex.m not in kg.who(ex.developedBy, ex.Model)
+    assert kg.explain(ex.m, ex.o, relation=ex.involves) is not None
+
+
+def test_a_proof_thousands_of_steps_deep(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A 3,000-link existential chain is explained without running out of Python stack."""
+    n = 3000
+    lines = [
+        "@prefix : <http://ex.org/> . @prefix owl: <http://www.w3.org/2002/07/owl#> .",
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+        ":r a owl:ObjectProperty . :B owl:equivalentClass [ owl:onProperty :r ; owl:someValuesFrom :B ] .",
+        f":A{n} rdfs:subClassOf :B .",
+    ]
+    lines += [
+        f":A{i} rdfs:subClassOf [ owl:onProperty :r ; owl:someValuesFrom :A{i + 1} ] ."
+        for i in range(n)
+    ]
+    path = tmp_path / "deep.ttl"
+    path.write_text("\n".join(lines))
+    kg = genai_graph.load(path, bundled=False)
+    ex = Namespace("http://ex.org/")
+    why = kg.explain(ex.A0, ex.B)
+    assert why is not None and why.steps[-1].subject == ex.A0 and why.steps[-1].object == ex.B
+    assert len([s for s in why if not s.stated]) >= n

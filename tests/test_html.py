@@ -17,6 +17,7 @@ from typing import Any
 import networkx as nx
 import pytest
 
+import genai_graph
 from genai_graph.views.html import PHYSICS_NODE_LIMIT, render_html
 
 G = "http://example.org/genai#"
@@ -443,3 +444,24 @@ def test_import_is_light() -> None:
         env={"PYTHONPATH": str(src), "PATH": ""},
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_inferred_relation_steps_keep_their_relation(tmp_path: Path) -> None:
+    """A proof step `bolt part of car` (transitivity) is drawn as `part of`, not as `is a`."""
+    source = tmp_path / "car.ttl"
+    source.write_text(
+        "@prefix : <http://ex.org/> . @prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        ':partOf a owl:ObjectProperty, owl:TransitiveProperty ; rdfs:label "part of" .\n'
+        ":Part a owl:Class .\n"
+        ":InCar owl:equivalentClass [ owl:onProperty :partOf ; owl:hasValue :car ] .\n"
+        ":bolt a :Part ; :partOf :wheel . :wheel a :Part ; :partOf :car . :car a :Part .\n"
+    )
+    kg = genai_graph.load(source, bundled=False)
+    out = tmp_path / "car.html"
+    kg.to_html(out, explain=("http://ex.org/bolt", "http://ex.org/InCar"))
+    edges = graph_data(out.read_text())["edges"]
+    step = [e for e in edges if e["from"].endswith("bolt") and e["to"].endswith("car")]
+    assert len(step) == 1
+    assert step[0]["relation"] == "part of" and step[0]["kind"] == "relation"
+    assert step[0]["stated"] is False and step[0]["highlight"] is True

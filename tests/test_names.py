@@ -89,3 +89,18 @@ def test_contains(kg: genai_graph.KnowledgeGraph) -> None:
     """`name in kg` is True for known names and False for unknown ones."""
     assert "LLM" in kg
     assert "Large Langauge Modle" not in kg
+
+
+def test_prefix_bound_after_first_lookup() -> None:
+    """Binding a prefix after names were looked up makes its CURIEs work at once."""
+    kg = genai_graph.load()
+    assert kg.concept("GPT-4").curie == "genai:GPT4"
+    kg.graph.bind("gx", "https://w3id.org/genai-graph/ontology#", override=True, replace=True)
+    assert kg.concept("gx:GPT4").label == "GPT-4"
+
+
+def test_anything_is_itself() -> None:
+    """is_a(x, x) holds for every resource, properties included."""
+    kg = genai_graph.load()
+    assert kg.is_a("developed by", "developed by")
+    assert not kg.is_a("developed by", "uses architecture")

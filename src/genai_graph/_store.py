@@ -25,9 +25,14 @@ class TrackedMemory(SimpleMemory):
     def __init__(self) -> None:
         super().__init__()
         self.generation = 0
+        self.bindings = 0
         # (class -> component, node -> ancestor components) of the default regime, for is_a;
         # any change to the triples drops it
         self.fast: tuple[dict[Any, int], dict[Any, frozenset[int]]] | None = None
+
+    def bind(self, prefix: str, namespace: Any, override: bool = True) -> None:
+        self.bindings += 1  # prefixes change CURIEs and name lookup, not the triples
+        super().bind(prefix, namespace, override=override)
 
     def add(self, triple: Any, context: Any, quoted: bool = False) -> None:
         self.generation += 1

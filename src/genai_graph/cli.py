@@ -165,6 +165,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("genai-graph: interrupted", file=sys.stderr)
         return 130
+    except (RecursionError, MemoryError) as err:  # input beyond what this machine can hold
+        kind = "too deep" if isinstance(err, RecursionError) else "too large for memory"
+        print(f"genai-graph: error: the input is {kind} to answer this", file=sys.stderr)
+        return ERROR
     except BrokenPipeError:  # output piped into `head` and closed early
         return YES
     return status

@@ -43,7 +43,6 @@ INFERRED_GRAPH = URIRef("urn:genai-graph:inferred")
 NameLike = str | URIRef | Concept
 """A label, synonym, CURIE, IRI or :class:`Concept`."""
 
-_SYMMETRIC = (OWL.equivalentClass, OWL.sameAs)
 _PROPERTY_TYPES = (
     OWL.ObjectProperty,
     OWL.DatatypeProperty,
@@ -201,7 +200,7 @@ class KnowledgeGraph:
             with gc_paused():
                 return NameIndex(self._graph, known, prefixes)
 
-        names: NameIndex = self._cached("names", build)
+        names: NameIndex = self._cached(f"names:{getattr(self._store, 'bindings', 0)}", build)
         return names
 
     def _resolve(self, name: NameLike) -> URIRef:
@@ -333,7 +332,8 @@ class KnowledgeGraph:
         index = self._index(entailment)
         if entailment is None:
             self._store.fast = index.fast_table()
-        return index.is_a(self._resolve(x), self._resolve(y))
+        ix, iy = self._resolve(x), self._resolve(y)
+        return ix == iy or index.is_a(ix, iy)
 
     def explain(
         self,
@@ -703,17 +703,18 @@ class KnowledgeGraph:
         """
         iri, prop = self._resolve(x), self._resolve(relation)
         regime = self._regime(entailment)
+        supers = regime.properties.supers
         return ConceptSet(
             self,
             {
                 link.target
                 for link in regime.links(iri)
-                if link.predicate == prop and isinstance(link.target, URIRef)
+                if isinstance(link.target, URIRef) and prop in supers(link.predicate)
             },
         )
 
     def who(self, relation: NameLike, y: NameLike, *, entailment: str | None = None) -> ConceptSet:
-        """Return the classes and individuals linked by `relation` to `y` or to something below `y`.
+        """Return the classes and individuals linked by `relation` (or a subproperty) to `y` or below.
 
         Examples
         --------
@@ -725,12 +726,13 @@ class KnowledgeGraph:
         prop, target = self._resolve(relation), self._resolve(y)
         regime = self._regime(entailment)
         index = regime.index
+        supers = regime.properties.supers
         found = set()
         for node in (*index.classes, *index.individuals()):
             if node in (OWL.Thing, OWL.Nothing):
                 continue
             for link in regime.links(node):
-                if link.predicate == prop and _reaches(index, link.target, target):
+                if prop in supers(link.predicate) and _reaches(index, link.target, target):
                     found.add(node)
                     break
         return ConceptSet(self, found)

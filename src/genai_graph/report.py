@@ -11,7 +11,7 @@ check                             level  finds
 ``individual-in-disjoint-classes``  ERROR  individuals typed with disjoint classes
 ``missing-label``                 ERROR  declared terms without rdfs:label or skos:prefLabel (WARN
                                          for annotation properties)
-``duplicate-label``               ERROR  one label (case-insensitive) on two terms
+``duplicate-label``               ERROR  one label (case-insensitive, same language) on two terms
 ``multiple-labels``               WARN   two rdfs:labels in one language
 ``missing-definition``            WARN   classes and properties without a definition
 ``duplicate-definition``          WARN   one definition text on two terms
@@ -256,7 +256,7 @@ def run_report(kg: KnowledgeGraph) -> Report:
             )
 
     # labels
-    by_label: dict[str, set[URIRef]] = defaultdict(set)
+    by_label: dict[tuple[str, str], set[URIRef]] = defaultdict(set)
     for term, kind in declared.items():
         labels = [
             v
@@ -277,7 +277,7 @@ def run_report(kg: KnowledgeGraph) -> Report:
         per_language: dict[str, int] = defaultdict(int)
         for label in labels:
             text = str(label)
-            by_label[" ".join(text.casefold().split())].add(term)
+            by_label[(" ".join(text.casefold().split()), label.language or "")].add(term)
             per_language[label.language or ""] += 1
             if text != text.strip() or "  " in text:
                 add(
@@ -296,7 +296,7 @@ def run_report(kg: KnowledgeGraph) -> Report:
                     f"has {n} labels in language {language or '(none)'!r}",
                     "keep one label per language; move the others to skos:altLabel",
                 )
-    for text, terms in by_label.items():
+    for (text, language), terms in by_label.items():
         if len(terms) > 1:
             names = ", ".join(sorted(curie(str(t)) for t in terms))
             for term in terms:
@@ -304,7 +304,7 @@ def run_report(kg: KnowledgeGraph) -> Report:
                     "ERROR",
                     "duplicate-label",
                     term,
-                    f"shares the label {text!r} with {names}",
+                    f"shares the label {text!r}{'@' + language if language else ''} with {names}",
                     "make the labels distinct, or merge the terms if they are the same",
                 )
 

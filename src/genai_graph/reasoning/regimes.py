@@ -657,55 +657,70 @@ class _Proof:
             )
         )
 
+    # The derivations are walked with an explicit stack, premises first: a
+    # proof may be thousands of steps deep.
+
     def _fact(self, x: int, a: int) -> None:
-        key = ("S", x, a)
-        if key in self.done:
-            return
-        self.done.add(key)
-        why = self.el.subsumer_atoms(x).get(a)
-        if why is None or why[0] == "init":
-            return
-        rule = why[0]
-        origin: Origin = ()
-        if rule == "sub":
-            origin, premise = why[1], why[2]
-            self._fact(x, premise)
-        elif rule == "conj":
-            origin = why[1]
-            for c in why[2]:
-                self._fact(x, c)
-        elif rule == "ex-lhs":
-            origin, w, r, y, premise = why[1], why[2], why[3], why[4], why[5]
-            self._link(w, r, y)
-            self._fact(y, premise)
-        elif rule == "bottom":
-            w, r, y = why[1], why[2], why[3]
-            self._link(w, r, y)
-            self._fact(y, BOTTOM)
-        self._origin(origin)
-        self._conclude(x, None, a, _RULE_NAMES[rule], origin)
+        self._walk(("S", x, a))
 
     def _link(self, x: int, r: URIRef, y: int) -> None:
-        key = ("R", x, r, y)
-        if key in self.done:
-            return
-        self.done.add(key)
-        why = self.el.links(x).get(r, {}).get(y)
-        if why is None:
-            return
+        self._walk(("R", x, r, y))
+
+    def _walk(self, root: tuple[Any, ...]) -> None:
+        stack: list[tuple[tuple[Any, ...], Any]] = [(root, None)]
+        while stack:
+            key, why = stack.pop()
+            if why is not None:  # every premise is in place: conclude
+                self._finish(key, why)
+                continue
+            if key in self.done:
+                continue
+            self.done.add(key)
+            if key[0] == "S":
+                why = self.el.subsumer_atoms(key[1]).get(key[2])
+                if why is None or why[0] == "init":
+                    continue
+            else:
+                why = self.el.links(key[1]).get(key[2], {}).get(key[3])
+                if why is None:
+                    continue
+            stack.append((key, why))
+            stack.extend((premise, None) for premise in reversed(self._premises(key, why)))
+
+    @staticmethod
+    def _premises(key: tuple[Any, ...], why: tuple[Any, ...]) -> list[tuple[Any, ...]]:
         rule = why[0]
-        origin: Origin = why[1]
+        if key[0] == "S":
+            x = key[1]
+            if rule == "sub":
+                return [("S", x, why[2])]
+            if rule == "conj":
+                return [("S", x, c) for c in why[2]]
+            if rule == "ex-lhs":
+                _, _, w, r, y, premise = why
+                return [("R", w, r, y), ("S", y, premise)]
+            if rule == "bottom":
+                _, w, r, y = why
+                return [("R", w, r, y), ("S", y, BOTTOM)]
+            return []
+        x, y = key[1], key[3]
         if rule == "ex-rhs":
-            self._fact(x, why[2])
-        elif rule == "role":
-            self._link(x, why[2], y)
-        elif rule == "chain":
+            return [("S", x, why[2])]
+        if rule == "role":
+            return [("R", x, why[2], y)]
+        if rule == "chain":
             _, _, x1, r1, y1, s2, z = why
-            self._link(x1, r1, y1)
-            self._link(y1, s2, z)
+            return [("R", x1, r1, y1), ("R", y1, s2, z)]
+        return []
+
+    def _finish(self, key: tuple[Any, ...], why: tuple[Any, ...]) -> None:
+        rule = why[0]
+        origin: Origin = () if key[0] == "S" and rule == "bottom" else why[1]
         self._origin(origin)
-        if not str(r).startswith("urn:genai-graph:"):
-            self._conclude(x, r, y, _RULE_NAMES[rule], origin)
+        if key[0] == "S":
+            self._conclude(key[1], None, key[2], _RULE_NAMES[rule], origin)
+        elif not str(key[2]).startswith("urn:genai-graph:"):
+            self._conclude(key[1], key[2], key[3], _RULE_NAMES[rule], origin)
 
 
 # -- OWL RL ----------------------------------------------------------------------------------
@@ -764,13 +779,18 @@ class _OWLRL(Regime):
             links = super()._compute_links(x)
         finally:
             self.graph = saved
-        return [
-            link._replace(
-                stated=(x, link.predicate, link.target) in saved
-                or (link.stated and _stated_restriction(saved, x, link))
+        # The closure states what owlrl derived: say "stated" only for the user's
+        # statements, then drop what became redundant (a class target above an
+        # individual target, a superproperty echo).
+        raw = {
+            (link.predicate, link.target): (
+                (x, link.predicate, link.target) in saved
+                or (link.stated and _stated_restriction(saved, x, link)),
+                link.via,
             )
             for link in links
-        ]
+        }
+        return _most_specific(raw, self.index, self.properties)
 
     def inferred_triples(self) -> Iterator[Triple]:
         yield from self._inferred

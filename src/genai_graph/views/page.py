@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rdflib.namespace import DCTERMS, OWL, RDF
+from rdflib import URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
 from ..errors import GenAIGraphError
 
@@ -49,13 +50,15 @@ def render_page(
             if u in graph and v in graph:
                 highlight.append((u, v))
                 keep.update((u, v))
-                if not graph.has_edge(u, v):
-                    kind = "type" if step.predicate == RDF.type else "subclass"
+                predicate = URIRef(str(step.predicate))
+                kind, relation = _STEP_KINDS.get(predicate) or ("relation", kg._label(predicate))
+                key = f"{step.predicate} {kind}"
+                if not graph.has_edge(u, v, key=key):
                     graph.add_edge(
                         u,
                         v,
-                        key=f"{step.predicate} {kind}",
-                        relation="is a" if kind == "subclass" else "instance of",
+                        key=key,
+                        relation=relation,
                         predicate=str(step.predicate),
                         kind=kind,
                         stated=step.stated,
@@ -68,6 +71,13 @@ def render_page(
         near = neighbourhood(graph, centre, 2 if depth is None else depth)
         graph = graph.subgraph(set(near) | keep).copy()
     return render_html(graph, title=title or _default_title(kg), focus=centre, highlight=highlight)
+
+
+_STEP_KINDS = {
+    RDF.type: ("type", "instance of"),
+    RDFS.subClassOf: ("subclass", "is a"),
+    OWL.equivalentClass: ("subclass", "equivalent to"),
+}
 
 
 def _default_title(kg: KnowledgeGraph) -> str:
