@@ -19,6 +19,8 @@ from .errors import (
     MissingExtraError,
     OntologyLoadError,
     QueryError,
+    QueryTimeoutError,
+    StoreError,
     UnknownConceptError,
 )
 from .graph import KnowledgeGraph, NameLike, load
@@ -40,9 +42,11 @@ __all__ = [
     "NameLike",
     "OntologyLoadError",
     "QueryError",
+    "QueryTimeoutError",
     "Relation",
     "SelectResult",
     "Step",
+    "StoreError",
     "UnknownConceptError",
     "__version__",
     "load",

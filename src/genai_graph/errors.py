@@ -8,6 +8,8 @@ that fits it, so callers can catch either::
      ├─ UnknownConceptError(LookupError)      a name that matches nothing; suggests close names
      ├─ AmbiguousNameError(LookupError)       a name that matches several resources; lists them
      ├─ QueryError(ValueError)                bad SPARQL, a refused update or SERVICE call
+     │   └─ QueryTimeoutError(TimeoutError)   a query ran past its time limit
+     ├─ StoreError(OSError)                   a store cannot be opened, or a remote endpoint fails
      └─ MissingExtraError(ImportError)        an optional dependency is not installed
 
     GenAIGraphWarning(UserWarning)            something was ignored or looks wrong, but the
@@ -25,6 +27,8 @@ __all__ = [
     "MissingExtraError",
     "OntologyLoadError",
     "QueryError",
+    "QueryTimeoutError",
+    "StoreError",
     "UnknownConceptError",
 ]
 
@@ -119,6 +123,35 @@ class QueryError(GenAIGraphError, ValueError):
         self.line = line
         self.column = column
         super().__init__(message)
+
+
+class QueryTimeoutError(QueryError, TimeoutError):
+    """A SPARQL query ran past its time limit and was stopped.
+
+    Attributes
+    ----------
+    seconds : float
+        The limit that was exceeded.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        super().__init__(f"the query ran past its time limit of {seconds:g} s and was stopped")
+
+
+class StoreError(GenAIGraphError, OSError):
+    """A store cannot be opened or written, or a remote SPARQL endpoint failed.
+
+    Attributes
+    ----------
+    location : str
+        The store's path or the endpoint's URL.
+    """
+
+    def __init__(self, location: str, reason: str) -> None:
+        self.location = location
+        self.reason = reason
+        super().__init__(f"{location}: {reason}")
 
 
 class MissingExtraError(GenAIGraphError, ImportError):
