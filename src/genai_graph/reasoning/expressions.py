@@ -7,8 +7,13 @@ so a caller can report it and leave the axiom out (which keeps answers sound).
 
 from __future__ import annotations
 
+import math
+import re
+import struct
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF
@@ -22,10 +27,15 @@ __all__ = [
     "Some",
     "Union_",
     "Unsupported",
+    "ValueKey",
+    "distinct_values",
     "parse_expression",
     "rdf_list",
     "render",
+    "value_key",
 ]
+
+_OWL_RATIONAL = OWL.rational
 
 
 @dataclass(frozen=True)
@@ -64,10 +74,125 @@ class DataValue:
     prop: URIRef
     value: Literal
 
-    def key(self) -> tuple[URIRef, object]:
-        """Return a key equal for equal values (``"1"^^xsd:int`` and ``"01"^^xsd:int``)."""
-        python = self.value.toPython()
-        return (self.prop, python if not isinstance(python, Literal) else str(python))
+    def key(self) -> tuple[URIRef, ValueKey]:
+        """Return a key equal for equal values (``"1"^^xsd:int`` and ``"01"^^xsd:integer``).
+
+        See :func:`value_key`; the property comes first.
+        """
+        return (self.prop, value_key(self.value))
+
+
+ValueKey = tuple[object, ...]
+"""What :func:`value_key` returns: a value space, then the value in it."""
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGER_TYPES: dict[str, tuple[int | None, int | None]] = {  # datatype -> (min, max)
+    "integer": (None, None),
+    "nonNegativeInteger": (0, None),
+    "positiveInteger": (1, None),
+    "nonPositiveInteger": (None, 0),
+    "negativeInteger": (None, -1),
+    "long": (-(2**63), 2**63 - 1),
+    "int": (-(2**31), 2**31 - 1),
+    "short": (-(2**15), 2**15 - 1),
+    "byte": (-(2**7), 2**7 - 1),
+    "unsignedLong": (0, 2**64 - 1),
+    "unsignedInt": (0, 2**32 - 1),
+    "unsignedShort": (0, 2**16 - 1),
+    "unsignedByte": (0, 2**8 - 1),
+}
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
+_RATIONAL = re.compile(r"[+-]?[0-9]+/[0-9]*[1-9][0-9]*")
+_FLOATING = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?INF|NaN")
+_KNOWN_SPACES = frozenset({"real", "double", "float", "boolean", "string"})
+
+
+def value_key(literal: Literal) -> ValueKey:
+    """Return a key that two literals share only when they denote the same OWL 2 data value.
+
+    The value spaces follow the OWL 2 datatype map: booleans are not numbers;
+    ``xsd:double``, ``xsd:float`` and ``owl:real`` (integers, decimals and the types
+    derived from them) are pairwise disjoint, so the integer 2 is the decimal 2.0 but
+    not the double 2.0; strings keep their (lower-cased) language tag, and a plain
+    literal is an ``xsd:string``. Other datatypes compare by datatype and lexical
+    form, and an ill-typed literal (``"abc"^^xsd:integer``) equals only itself.
+    Keys are never equal for different values; equal values of unknown datatypes
+    may get different keys (which can only miss an inference).
+
+    Examples
+    --------
+    >>> value_key(Literal(2)) == value_key(Literal("2.0", datatype=URIRef(_XSD + "decimal")))
+    True
+    >>> value_key(Literal(True)) == value_key(Literal(1))
+    False
+    >>> value_key(Literal("chat", lang="en")) == value_key(Literal("chat", lang="fr"))
+    False
+    """
+    lexical = str(literal)
+    if literal.language is not None:
+        return ("string", lexical, literal.language.lower())
+    datatype = literal.datatype
+    if datatype is None:
+        return ("string", lexical, None)
+    name = str(datatype)
+    local = name[len(_XSD) :] if name.startswith(_XSD) else None
+    if local == "string":
+        return ("string", lexical, None)
+    if datatype == RDF.PlainLiteral:
+        value = literal.value
+        if isinstance(value, Literal):  # owlrl teaches rdflib to read rdf:PlainLiteral
+            return ("string", str(value), value.language.lower() if value.language else None)
+        text, at, tag = lexical.rpartition("@")
+        if at:
+            return ("string", text, tag.lower() or None)
+    elif local in _INTEGER_TYPES:
+        if _INTEGER.fullmatch(lexical):
+            number = int(lexical)
+            low, high = _INTEGER_TYPES[local]
+            if (low is None or number >= low) and (high is None or number <= high):
+                return ("real", Fraction(number))
+    elif local == "decimal":
+        if _DECIMAL.fullmatch(lexical):
+            return ("real", Fraction(Decimal(lexical)))
+    elif datatype == _OWL_RATIONAL:
+        if _RATIONAL.fullmatch(lexical):
+            return ("real", Fraction(lexical))
+    elif local in ("double", "float"):
+        if _FLOATING.fullmatch(lexical):
+            floating = float(lexical.replace("INF", "inf"))
+            if local == "float":
+                floating = _to_single(floating)
+            return (local, "NaN" if math.isnan(floating) else repr(floating))
+    elif local == "boolean":
+        if lexical in ("true", "1", "false", "0"):
+            return ("boolean", lexical in ("true", "1"))
+    elif local in ("normalizedString", "token"):
+        if lexical == (" ".join(lexical.split()) if local == "token" else lexical) and not any(
+            c in lexical for c in "\t\n\r"
+        ):
+            return ("string", lexical, None)
+        return ("other", name, lexical)
+    else:
+        return ("other", name, lexical)
+    return ("ill-typed", name, lexical)
+
+
+def distinct_values(a: ValueKey, b: ValueKey) -> bool:
+    """Return True if two value keys certainly denote different data values.
+
+    Only values of the OWL 2 value spaces :func:`value_key` normalises are
+    compared; for other datatypes and ill-typed literals nothing is claimed.
+    """
+    return a != b and a[0] in _KNOWN_SPACES and b[0] in _KNOWN_SPACES
+
+
+def _to_single(number: float) -> float:
+    """Round a double to the nearest IEEE single-precision value (what ``xsd:float`` holds)."""
+    try:
+        return float(struct.unpack("f", struct.pack("f", number))[0])
+    except OverflowError:
+        return math.copysign(math.inf, number)
 
 
 @dataclass(frozen=True)

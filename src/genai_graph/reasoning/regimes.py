@@ -338,9 +338,10 @@ class Regime:
                 targets: Iterable[Node] = [link.target]
                 if isinstance(link.target, URIRef) and index.is_class(link.target):
                     targets = [link.target, *index.ancestors(link.target)]
-                for t in targets:
-                    if (node, link.predicate, t) not in g:
-                        yield (node, link.predicate, t)
+                for q in self.properties.supers(link.predicate):  # rdfs7: superproperties too
+                    for t in targets:
+                        if (node, q, t) not in g:
+                            yield (node, q, t)
 
 
 def _most_specific(
@@ -438,6 +439,26 @@ _EL_MARKERS = (
     RDFS.subPropertyOf,
     OWL.equivalentProperty,
     OWL.oneOf,
+    # left out, but reported: the reasoner must see them to say so
+    OWL.onProperty,
+    OWL.disjointUnionOf,
+    OWL.hasKey,
+    OWL.differentFrom,
+    OWL.propertyDisjointWith,
+    OWL.complementOf,
+)
+_EL_MARKER_TYPES = (
+    OWL.AllDisjointClasses,
+    OWL.TransitiveProperty,
+    OWL.SymmetricProperty,
+    OWL.FunctionalProperty,
+    OWL.InverseFunctionalProperty,
+    OWL.ReflexiveProperty,
+    OWL.IrreflexiveProperty,
+    OWL.AsymmetricProperty,
+    OWL.AllDifferent,
+    OWL.AllDisjointProperties,
+    OWL.NegativePropertyAssertion,
 )
 
 
@@ -448,13 +469,10 @@ class _EL(Regime):
 
     def _build_index(self) -> SubsumptionIndex:
         g = self.graph
-        markers = any(next(g.triples((None, p, None)), None) is not None for p in _EL_MARKERS)
-        markers = (
-            markers or next(g.triples((None, RDF.type, OWL.AllDisjointClasses)), None) is not None
-        )
-        markers = (
-            markers or next(g.triples((None, RDF.type, OWL.TransitiveProperty)), None) is not None
-        )
+        # Without any of these, EL infers nothing the told index does not: skip it.
+        markers = any(
+            next(g.triples((None, p, None)), None) is not None for p in _EL_MARKERS
+        ) or any(next(g.triples((None, RDF.type, t)), None) is not None for t in _EL_MARKER_TYPES)
         self.el: ELReasoner | None = None
         if not markers:
             return self.told_index
@@ -558,20 +576,18 @@ class _EL(Regime):
         for a in el.subsumer_atoms(atom):
             key = el.key(a)
             if key[0] == "data":
-                literal = _literal_of(self.graph, x, key[1])
+                own = [
+                    o
+                    for o in self.graph.objects(x, key[1])
+                    if isinstance(o, Literal) and DataValue(key[1], o).key() == key[1:]
+                ]
+                literal = own[0] if own else el.literal(a)
                 if literal is not None:
                     raw.setdefault((key[1], literal), ((key[1], literal) in stated, "value"))
         return _most_specific(raw, self.index, self.properties)
 
     def inferred_triples(self) -> Iterator[Triple]:
         yield from self._entailed_closure()
-
-
-def _literal_of(graph: Graph, x: URIRef, p: URIRef) -> Literal | None:
-    for o in graph.objects(x, p):
-        if isinstance(o, Literal):
-            return o
-    return None
 
 
 def _dedupe(steps: list[StepTuple]) -> list[StepTuple]:
