@@ -4,14 +4,31 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterator
-from typing import Any
+import sys
+import threading
+import time
+from collections.abc import Callable, Generator, Iterator
+from contextvars import ContextVar
+from itertools import islice
+from typing import Any, TypeVar
 
 from rdflib import Graph, URIRef
-from rdflib.plugins.stores.memory import SimpleMemory
+from rdflib.plugins.stores.memory import Memory, SimpleMemory
 from rdflib.term import Node
 
-__all__ = ["TrackedMemory", "distinct_terms", "gc_paused", "predicate_pairs"]
+from .errors import QueryTimeoutError
+
+__all__ = [
+    "DeadlineMemory",
+    "DeadlinePassed",
+    "TrackedMemory",
+    "distinct_terms",
+    "gc_paused",
+    "predicate_pairs",
+    "run_with_deadline",
+]
+
+_T = TypeVar("_T")
 
 
 class TrackedMemory(SimpleMemory):
@@ -29,6 +46,11 @@ class TrackedMemory(SimpleMemory):
         # (class -> component, node -> ancestor components) of the default regime, for is_a;
         # any change to the triples drops it
         self.fast: tuple[dict[Any, int], dict[Any, frozenset[int]]] | None = None
+
+    def triples(self, triple_pattern: Any, context: Any = None) -> Iterator[Any]:
+        found = SimpleMemory.triples(self, triple_pattern, context)
+        deadline = _deadline.get()
+        return found if deadline is None else _checked(found, deadline)
 
     def bind(self, prefix: str, namespace: Any, override: bool = True) -> None:
         self.bindings += 1  # prefixes change CURIEs and name lookup, not the triples
@@ -56,11 +78,157 @@ class TrackedMemory(SimpleMemory):
                 yield subject, obj
 
 
+class DeadlineMemory(Memory):
+    """rdflib's context-aware in-memory store, stopping reads past a :func:`run_with_deadline` limit.
+
+    The entailed SPARQL dataset (asserted and inferred named graphs) lives in one.
+    """
+
+    def triples(self, triple_pattern: Any, context: Any = None) -> Generator[Any, None, None]:
+        found = Memory.triples(self, triple_pattern, context)
+        deadline = _deadline.get()
+        return found if deadline is None else _checked(found, deadline)
+
+
+# -- time limits -----------------------------------------------------------------
+#
+# rdflib's SPARQL engine runs in the caller's thread and has no way to stop.
+# Two mechanisms stop it, both only while run_with_deadline runs:
+#
+# 1. The stores above check a per-context deadline when rdflib asks them for
+#    triples, and every _CHECK_EVERY triples of a long scan. Basic graph
+#    patterns, property paths and lazy joins all read through triples(), so
+#    this stops nearly every runaway query at a clean point, without threads.
+# 2. Some work never reads the store: rdflib joins the materialized results of
+#    two sub-selects (``{ SELECT DISTINCT ... } { SELECT DISTINCT ... }``)
+#    in pure Python, and MINUS compares every pair. For those, a watchdog
+#    thread raises DeadlinePassed asynchronously in the query's thread
+#    (CPython's PyThreadState_SetAsyncExc, the mechanism behind Ctrl-C-like
+#    interruption) shortly after the deadline, and again periodically in case
+#    it was swallowed: by a bare ``except:`` in rdflib, or by a ``__del__`` or
+#    weakref callback that the garbage collector happened to run just then
+#    (Python prints "Exception ignored in ..." for those). It is stopped, and a pending
+#    exception cleared, before run_with_deadline returns, so nothing reaches
+#    the caller's code afterwards. Code run under a deadline must be read-only:
+#    an asynchronous exception can land between any two bytecodes.
+#
+# DeadlinePassed derives from BaseException so that rdflib's ``except
+# Exception`` handlers do not mistake it for a failed filter.
+
+_deadline: ContextVar[float | None] = ContextVar("genai_graph_deadline", default=None)
+_CHECK_EVERY = 1024  # triples read between two clock checks in a long scan
+_GRACE = 0.1  # seconds the store check gets before the watchdog steps in
+_REFIRE = 0.5  # seconds between two watchdog interruptions
+
+
+class DeadlinePassed(BaseException):  # a signal, not an error: callers see QueryTimeoutError
+    """Raised inside work that ran past its :func:`run_with_deadline` limit."""
+
+
+def _checked(found: Iterator[_T], deadline: float) -> Generator[_T, None, None]:
+    """Yield from `found`, checking the clock first and after every _CHECK_EVERY items."""
+    end = object()
+    while True:
+        if time.monotonic() > deadline:
+            raise DeadlinePassed
+        yield from islice(found, _CHECK_EVERY)  # delegated in C: no per-item Python work
+        following = next(found, end)
+        if following is end:
+            return
+        yield following  # type: ignore[misc]  # not `end`
+
+
+def _async_raiser() -> Callable[[int, type[BaseException] | None], None] | None:
+    """Return a function that raises an exception in another thread, or None off CPython."""
+    if sys.implementation.name != "cpython":
+        return None
+    try:
+        import ctypes
+
+        set_async_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc
+    except (ImportError, AttributeError):  # pragma: no cover - CPython always has it
+        return None
+
+    def raise_in(thread_id: int, exc: type[BaseException] | None) -> None:
+        # No argtypes on the shared function object: a None argument is passed as NULL,
+        # which clears a pending exception instead of raising one.
+        set_async_exc(ctypes.c_ulong(thread_id), None if exc is None else ctypes.py_object(exc))
+
+    return raise_in
+
+
+_raise_in = _async_raiser()
+
+
+class _Watchdog:
+    """A thread that interrupts the thread that made it, `delay` seconds after start()."""
+
+    def __init__(
+        self, delay: float, raise_in: Callable[[int, type[BaseException] | None], None]
+    ) -> None:
+        self._target = threading.get_ident()
+        self._raise_in = raise_in
+        self._delay = delay
+        self._stopped = threading.Event()
+        self._fired = False
+        self._thread = threading.Thread(
+            target=self._run, name="genai-graph-query-watchdog", daemon=True
+        )
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _run(self) -> None:
+        wait = self._delay
+        while not self._stopped.wait(wait):
+            self._fired = True
+            self._raise_in(self._target, DeadlinePassed)
+            wait = _REFIRE
+
+    def stop(self) -> None:
+        """Stop the thread; afterwards no interruption is pending or will come."""
+        self._stopped.set()
+        if self._thread.ident is not None:
+            self._thread.join()
+        if self._fired:
+            self._raise_in(self._target, None)  # clear one not yet delivered
+
+
+def run_with_deadline(seconds: float, work: Callable[[], _T]) -> _T:
+    """Return ``work()``, or raise QueryTimeoutError if it runs longer than `seconds`.
+
+    `work` must only read: it may be stopped between any two steps (see the
+    notes above). The limit is checked by the stores of this module and,
+    on CPython, enforced by a watchdog thread as well.
+    """
+    watchdog = None if _raise_in is None else _Watchdog(seconds + _GRACE, _raise_in)
+    token = _deadline.set(time.monotonic() + seconds)
+    try:
+        try:
+            if watchdog is not None:
+                watchdog.start()
+            return work()
+        finally:
+            if watchdog is not None:
+                while True:  # an interruption may land in stop() itself: stop again
+                    try:
+                        watchdog.stop()
+                        break
+                    except DeadlinePassed:
+                        pass
+            _deadline.reset(token)
+    except DeadlinePassed:
+        raise QueryTimeoutError(seconds) from None
+
+
 def predicate_pairs(graph: Graph, predicate: URIRef) -> Iterator[tuple[Node, Node]]:
     """Yield (subject, object) for every triple with `predicate`, as fast as the store allows."""
     store = graph.store
     if isinstance(store, TrackedMemory) and hasattr(store, "_SimpleMemory__pos"):
         return store.pairs(predicate)
+    native = getattr(store, "native_pairs", None)  # an Oxigraph store (stores.py)
+    if native is not None:
+        return iter(native(predicate))
     return graph.subject_objects(predicate)
 
 
@@ -74,6 +242,10 @@ def distinct_terms(graph: Graph) -> tuple[set[Node], set[Node], set[Node]]:
             set(indexes["_SimpleMemory__pos"]),
             set(indexes["_SimpleMemory__osp"]),
         )
+    native = getattr(store, "native_distinct_terms", None)  # an Oxigraph store (stores.py)
+    if native is not None:
+        found: tuple[set[Node], set[Node], set[Node]] = native()
+        return found
     return set(graph.subjects()), set(graph.predicates()), set(graph.objects())
 
 
