@@ -8,25 +8,37 @@ graph changes.
 
 from __future__ import annotations
 
+import functools
 import os
+import time
 import warnings
+from importlib.resources import as_file
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
+from rdflib.term import Node
 
-from ._store import TrackedMemory, distinct_terms, gc_paused
+from ._store import DeadlineMemory, TrackedMemory, distinct_terms, gc_paused
 from ._write import write_atomic
 from .errors import GenAIGraphError, GenAIGraphWarning
-from .loading import Source, bundled_triples, parse_into
+from .loading import Source, bundled_ontology, bundled_triples, parse_into
 from .model import Concept, ConceptSet, Explanation, Relation, Step
 from .names import LABEL_PREDICATES, SYNONYM_PREDICATES, NameIndex
 from .namespaces import PREFIXES
 from .reasoning.index import SubsumptionIndex
 from .reasoning.regimes import ENTAILMENTS, Regime, StepTuple, build_regime
 from .reasoning.similarity import Similarity
-from .sparql import SelectResult, run_query
+from .sparql import Bindings, SelectResult, run_query, run_update
+from .stores import (
+    STORES,
+    LoadProgress,
+    Progress,
+    oxigraph_format,
+    oxigraph_graph,
+    oxigraph_load,
+)
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -54,19 +66,42 @@ _PROPERTY_TYPES = (
 )
 
 
-def load(*sources: Source, bundled: bool = True, entailment: str = "el") -> KnowledgeGraph:
+def load(
+    *sources: Source,
+    bundled: bool = True,
+    entailment: str = "el",
+    store: str = "memory",
+    path: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
+) -> KnowledgeGraph:
     """Load RDF/OWL sources into a new :class:`KnowledgeGraph`.
 
     Parameters
     ----------
     *sources : str, os.PathLike or rdflib.Graph
         Files in Turtle, RDF/XML, N-Triples, N3, TriG, N-Quads or JSON-LD
-        (chosen by extension, else by content), or rdflib graphs (copied).
+        (chosen by extension; .owl, .rdf, .xml and unknown extensions by
+        content), ``file:`` URIs, or rdflib graphs (copied; a Dataset
+        contributes all its graphs, merged, names dropped). URLs are refused:
+        nothing is downloaded, and neither are owl:imports or remote JSON-LD
+        contexts.
     bundled : bool, default True
         Include the bundled Generative AI ontology.
     entailment : {"el", "told", "rdfs", "owl-rl"}, default "el"
         The regime the subsumption and relation methods and the pictures use
         unless a call says otherwise (see :class:`KnowledgeGraph`).
+    store : {"memory", "oxigraph"}, default "memory"
+        Where the triples live: rdflib's memory, or an Oxigraph database
+        (``pip install 'genai-graph[oxigraph]'``; see :mod:`genai_graph.stores`),
+        which bulk-loads files several times faster and runs SPARQL natively.
+    path : str or os.PathLike, optional
+        With ``store="oxigraph"``, the database directory: created if missing,
+        opened without re-parsing if it exists (sources are added to it, the
+        bundled ontology only once). Without it the Oxigraph store is in memory.
+    progress : callable, optional
+        Called with a :class:`~genai_graph.stores.LoadProgress` (source, triples
+        so far, total when known, seconds) while files load: after each batch
+        of 100,000 triples with Oxigraph, after each file otherwise.
 
     Returns
     -------
@@ -75,7 +110,12 @@ def load(*sources: Source, bundled: bool = True, entailment: str = "el") -> Know
     Raises
     ------
     OntologyLoadError
-        If a file is missing or malformed; the message gives file, line and column.
+        If a file is missing or malformed (the message gives file, line and
+        column), is OWL/XML, Functional or Manchester syntax (the message says
+        how to convert it), a URL, or JSON-LD whose ``@context`` names another
+        document.
+    StoreError
+        If the Oxigraph database cannot be opened (not a directory, locked).
 
     Examples
     --------
@@ -85,15 +125,64 @@ def load(*sources: Source, bundled: bool = True, entailment: str = "el") -> Know
     >>> genai_graph.load(bundled=False).stats()["triples"]
     0
     """
-    kg = KnowledgeGraph(entailment=entailment)
-    if bundled:
-        kg.graph.addN((s, p, o, kg.graph) for s, p, o in bundled_triples())
-    parse_into(kg.graph, sources)
+    if store not in STORES:
+        raise GenAIGraphError(f"unknown store {store!r}: use one of {', '.join(STORES)}")
+    began = time.perf_counter()
+    if store == "oxigraph":
+        kg = KnowledgeGraph(entailment=entailment, _backend=oxigraph_graph(path))
+    elif path is not None:
+        raise GenAIGraphError("path= is for store='oxigraph'; the memory store has no path")
+    else:
+        kg = KnowledgeGraph(entailment=entailment)
+    try:
+        _fill(kg, sources, bundled=bundled, began=began, progress=progress)
+    except BaseException:
+        kg.close()  # an Oxigraph database stays usable and unlocked
+        raise
+    return kg
+
+
+def _fill(
+    kg: KnowledgeGraph,
+    sources: tuple[Source, ...],
+    *,
+    bundled: bool,
+    began: float,
+    progress: Progress | None,
+) -> None:
+    oxigraph = getattr(kg._store, "native_pairs", None) is not None
+    if bundled and not _holds_bundled(kg.graph):
+        if oxigraph:  # Oxigraph's parser beats converting the cached rdflib terms
+            with as_file(bundled_ontology()) as path:
+                oxigraph_load(kg._store, path)
+        else:
+            kg.graph.addN((s, p, o, kg.graph) for s, p, o in bundled_triples())
+    loaded = 0
     for source in sources:
+        if oxigraph and not isinstance(source, Graph) and oxigraph_format(source):
+            loaded += oxigraph_load(kg._store, source, start=loaded, began=began, progress=progress)
+            continue
+        before = len(kg.graph) if progress is not None else 0
+        parse_into(kg.graph, [source])
         if isinstance(source, Graph):
             for prefix, namespace in source.namespaces():
                 kg.graph.bind(prefix, namespace, override=False)
-    return kg
+        if progress is not None:
+            loaded += len(kg.graph) - before
+            name = "<graph>" if isinstance(source, Graph) else os.fspath(source)
+            progress(LoadProgress(name, loaded, None, time.perf_counter() - began))
+
+
+@functools.cache
+def bundled_version() -> Node | None:
+    """Return the bundled ontology's owl:versionIRI."""
+    return next((o for _, p, o in bundled_triples() if p == OWL.versionIRI), None)
+
+
+def _holds_bundled(graph: Graph) -> bool:
+    """Return True if `graph` already holds this version of the bundled ontology (a reopened store)."""
+    version = bundled_version()
+    return version is not None and (None, OWL.versionIRI, version) in graph
 
 
 class KnowledgeGraph:
@@ -127,10 +216,19 @@ class KnowledgeGraph:
     [Concept('genai:GenerativeAI', label='Generative AI'), Concept('genai:LanguageModel', label='Language Model')]
     """
 
-    def __init__(self, graph: Graph | None = None, *, entailment: str = "el") -> None:
-        self._store = TrackedMemory()
+    def __init__(
+        self,
+        graph: Graph | None = None,
+        *,
+        entailment: str = "el",
+        _backend: tuple[Graph, Any] | None = None,
+    ) -> None:
+        if _backend is None:
+            self._store: Any = TrackedMemory()
+            self._graph = Graph(store=self._store, bind_namespaces="core")
+        else:
+            self._graph, self._store = _backend
         self.entailment = entailment
-        self._graph = Graph(store=self._store, bind_namespaces="core")
         for prefix, namespace in PREFIXES.items():
             self._graph.bind(prefix, namespace)
         if graph is not None:
@@ -141,6 +239,24 @@ class KnowledgeGraph:
         self._cache: dict[str, Any] = {}
 
     # -- state -------------------------------------------------------------
+
+    def close(self) -> None:
+        """Release the store: an Oxigraph database is flushed and unlocked.
+
+        Nothing to do for the memory store. A closed Oxigraph-backed graph
+        raises :class:`~genai_graph.errors.StoreError` when used. A
+        KnowledgeGraph is also a context manager that closes on exit.
+        """
+        self._cache.clear()
+        self._store.fast = None
+        if hasattr(self._store, "close"):
+            self._store.close()
+
+    def __enter__(self) -> KnowledgeGraph:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     @property
     def entailment(self) -> str:
@@ -768,17 +884,39 @@ class KnowledgeGraph:
 
     # -- SPARQL ----------------------------------------------------------------
 
-    def query(self, sparql: str, *, entailment: str = "told") -> SelectResult | bool | Graph:
+    def query(
+        self,
+        sparql: str,
+        *,
+        bindings: Bindings | None = None,
+        entailment: str = "told",
+        timeout: float | None = None,
+        allow_service: bool = False,
+        max_rows: int | None = None,
+    ) -> SelectResult | bool | Graph:
         """Run a read-only SPARQL query; the usual prefixes and ``genai:`` are pre-bound.
 
         Returns a :class:`SelectResult` for SELECT, a bool for ASK and an rdflib
-        Graph for CONSTRUCT/DESCRIBE. Updates, ``SERVICE`` and ``FROM`` are
-        refused with a :class:`QueryError`.
+        Graph for CONSTRUCT/DESCRIBE. Updates (see :meth:`update`), ``SERVICE``
+        and ``FROM`` are refused with a :class:`QueryError`. A ``PREFIX`` in the
+        query overrides a pre-bound one.
 
         Parameters
         ----------
         sparql : str
             The query.
+        bindings : mapping, optional
+            Values for variables, by name (``"m"`` or ``"?m"``), handed to the
+            engine as data, never pasted into the query. The rule:
+
+            - an rdflib ``URIRef``, ``Literal`` or ``BNode`` is used as it is;
+            - a :class:`Concept` stands for its IRI: bind ``kg.concept("GPT-4")``
+              to use a label, synonym, CURIE or IRI the graph resolves;
+            - a ``str``, ``int``, ``float``, ``bool``, ``Decimal``, ``date``,
+              ``datetime`` or ``time`` becomes a literal of the matching XSD type.
+              A ``str`` is always a plain literal, never a name.
+
+            Binding a variable the query does not use is a :class:`QueryError`.
         entailment : str, default "told"
             ``"told"`` queries the statements as written. Any other regime
             queries them together with what it infers (:meth:`inferred`):
@@ -786,6 +924,15 @@ class KnowledgeGraph:
             and ``?m genai:usesArchitecture ?a`` inherited links. The two parts
             stay apart as the named graphs ``<urn:genai-graph:asserted>`` and
             ``<urn:genai-graph:inferred>`` for queries that use ``GRAPH``.
+        timeout : float, optional
+            Stop the query with :class:`QueryTimeoutError` after this many
+            seconds of evaluation; the graph stays unchanged and usable. The
+            limit does not cover building the entailment on first use.
+        allow_service : bool, default False
+            Let ``SERVICE`` clauses send (parts of) the query to remote endpoints.
+        max_rows : int, optional
+            Keep at most this many SELECT rows (the engine stops after them);
+            :attr:`SelectResult.truncated` says whether there were more.
 
         Examples
         --------
@@ -797,18 +944,77 @@ class KnowledgeGraph:
         >>> q = "ASK { genai:GPT4 a genai:GenerativeAI }"
         >>> kg.query(q), kg.query(q, entailment="rdfs")
         (False, True)
+
+        Bindings are data; concepts by name go through :meth:`concept`:
+
+        >>> q = "SELECT ?label WHERE { ?m rdfs:label ?label }"
+        >>> [str(row.label) for row in kg.query(q, bindings={"m": kg.concept("GPT-4")})]
+        ['GPT-4']
+        >>> q = "SELECT ?m WHERE { ?m rdfs:label ?name FILTER(STR(?name) = ?text) }"
+        >>> [row.m for row in kg.query(q, bindings={"text": "GPT-4"})]
+        [rdflib.term.URIRef('https://w3id.org/genai-graph/ontology#GPT4')]
+        >>> kg.query("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", timeout=0.5)
+        Traceback (most recent call last):
+        ...
+        genai_graph.errors.QueryTimeoutError: the query ran past its time limit of 0.5 s and was stopped
         """
         if entailment == "told":
             target: Graph = self._graph
         else:
             target = self._entailed_dataset(entailment)
-        return run_query(target, sparql, shorten=self._names().curie)
+        return run_query(
+            target,
+            sparql,
+            shorten=lambda iri: self._names().curie(iri),  # built only if a table is drawn
+            bindings=bindings,
+            timeout=timeout,
+            allow_service=allow_service,
+            max_rows=max_rows,
+        )
+
+    def update(self, sparql: str, *, bindings: Bindings | None = None) -> tuple[int, int]:
+        """Change the graph with a SPARQL 1.1 Update, all or nothing; prefixes are pre-bound.
+
+        ``INSERT DATA``, ``DELETE DATA``, ``DELETE WHERE``, ``DELETE/INSERT ...
+        WHERE`` and ``CLEAR DEFAULT`` run against the stated triples (WHERE
+        sees no inferences); answers, indexes and pictures reflect the change
+        at once. ``LOAD`` (network and files), ``SERVICE``, and named-graph
+        operations (``GRAPH``, ``WITH``, ``USING``, ``CREATE``, ``ADD``,
+        ``MOVE``, ``COPY``) are refused with a :class:`QueryError`. If an
+        operation fails, the changes the request made are undone.
+
+        Parameters
+        ----------
+        sparql : str
+            The request: one or more operations separated by ``;``.
+        bindings : mapping, optional
+            Values for WHERE variables, as for :meth:`query`.
+
+        Returns
+        -------
+        (int, int)
+            The number of triples added and removed (net of each other).
+
+        Examples
+        --------
+        >>> g = genai_graph.load(bundled=False)
+        >>> g.update("INSERT DATA { genai:Chatbot rdfs:subClassOf genai:Application }")
+        (1, 0)
+        >>> g.is_a("genai:Chatbot", "genai:Application")
+        True
+        >>> g.update("DELETE WHERE { ?c rdfs:subClassOf ?parent }", bindings={"parent": genai_graph.GENAI.Application})
+        (0, 1)
+        >>> g.is_a("genai:Chatbot", "genai:Application")
+        False
+        """
+        return run_update(self._graph, sparql, bindings=bindings)
 
     def _entailed_dataset(self, entailment: str) -> Dataset:
         regime = self._regime(entailment)
 
         def build() -> Dataset:
-            dataset = Dataset(default_union=True)
+            # DeadlineMemory: the store that lets a query timeout stop reads
+            dataset = Dataset(store=DeadlineMemory(), default_union=True)
             for prefix, ns in self._graph.namespaces():
                 dataset.bind(prefix, ns)
             asserted = dataset.graph(ASSERTED_GRAPH)
