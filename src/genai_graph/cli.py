@@ -16,10 +16,12 @@ from typing import TextIO
 
 from . import __version__
 from ._write import write_atomic
+from .endpoint import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, serve
 from .errors import GenAIGraphError
 from .graph import KnowledgeGraph, load
 from .reasoning.regimes import ENTAILMENTS
 from .sparql import SelectResult
+from .stores import LoadProgress
 
 __all__ = ["main"]
 
@@ -45,6 +47,17 @@ def _parser() -> argparse.ArgumentParser:
         choices=ENTAILMENTS,
         help="reasoning regime: told (statements as written), rdfs, el (OWL 2 EL, the default), "
         "owl-rl (needs the owlrl package); query defaults to told",
+    )
+    common.add_argument(
+        "--db",
+        metavar="DIR",
+        help="keep the graph in an Oxigraph database in DIR (created if missing): files are "
+        "bulk-loaded into it once, later runs open it without parsing; needs genai-graph[oxigraph]",
+    )
+    common.add_argument(
+        "--progress",
+        action="store_true",
+        help="show a progress bar while loading (shown anyway when stderr is a terminal)",
     )
     parser = argparse.ArgumentParser(
         prog="genai-graph",
@@ -137,6 +150,45 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     command("info", "Print counts of triples, classes, individuals and properties.")
+
+    p = command(
+        "serve",
+        "Serve the graph as a read-only SPARQL 1.1 endpoint (at /sparql) with a query page "
+        "(at /), until Ctrl-C. Queries see --entailment (default told).",
+    )
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1, this machine only; there is no "
+        "authentication, so expose it only behind a proxy that adds it)",
+    )
+    p.add_argument(
+        "--port", type=int, default=8000, help="TCP port (default 8000; 0 picks a free one)"
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="S",
+        help=f"stop a query after S seconds, answering 503 (default {DEFAULT_TIMEOUT:g}; 0: no limit)",
+    )
+    p.add_argument(
+        "--max-rows",
+        type=int,
+        default=DEFAULT_MAX_ROWS,
+        metavar="N",
+        help=f"return at most N rows or triples, marked X-Result-Truncated: true "
+        f"(default {DEFAULT_MAX_ROWS}; 0: no limit)",
+    )
+    p.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also answer requests whose Host header is NAME (e.g. behind a reverse proxy); "
+        "repeatable; '*' allows any",
+    )
+    p.add_argument("--quiet", "-q", action="store_true", help="log errors only, not every request")
     return parser
 
 
@@ -157,8 +209,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         bundled = not args.no_bundled and not getattr(
             args, "files", []
         )  # report FILE checks FILE alone
-        kg = load(*files, bundled=bundled, entailment=args.entailment or "el")
-        status: int = _COMMANDS[args.command](kg, args, out)
+        show = args.progress or sys.stderr.isatty()
+        kg = load(
+            *files,
+            bundled=bundled,
+            entailment=args.entailment or "el",
+            store="oxigraph" if args.db else "memory",
+            path=args.db,
+            progress=_ProgressBar(sys.stderr) if show else None,
+        )
+        try:
+            status: int = _COMMANDS[args.command](kg, args, out)
+        finally:
+            kg.close()
     except GenAIGraphError as err:
         print(f"genai-graph: error: {err}", file=sys.stderr)
         return ERROR
@@ -172,6 +235,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and closed early
         return YES
     return status
+
+
+class _ProgressBar:
+    """Draw load progress on one terminal line: a bar when the total is known, and triples/s."""
+
+    def __init__(self, stream: TextIO, width: int = 30) -> None:
+        self.stream = stream
+        self.width = width
+
+    def __call__(self, progress: LoadProgress) -> None:
+        name = Path(progress.source).name
+        rate = f"{progress.triples:,} triples, {progress.rate:,.0f} triples/s"
+        if progress.total:
+            done = progress.triples / progress.total
+            filled = round(done * self.width)
+            bar = "#" * filled + "." * (self.width - filled)
+            line = f"loading {name} [{bar}] {done:4.0%}  {rate}"
+        else:
+            line = f"loading {name}: {rate}"
+        end = "\n" if progress.total is None or progress.triples >= progress.total else ""
+        print(f"\r{line}", end=end, file=self.stream, flush=True)
 
 
 def _is_a(kg: KnowledgeGraph, args: argparse.Namespace, out: TextIO) -> int:
@@ -292,6 +376,22 @@ def _info(kg: KnowledgeGraph, args: argparse.Namespace, out: TextIO) -> int:
     return YES
 
 
+def _serve(kg: KnowledgeGraph, args: argparse.Namespace, out: TextIO) -> int:
+    serve(
+        kg,
+        args.host,
+        args.port,
+        entailment=args.entailment or "told",
+        timeout=args.timeout or None,
+        max_rows=args.max_rows or None,
+        allowed_hosts=args.allow_host,
+        out=out,
+        log=sys.stderr,
+        log_requests=not args.quiet,
+    )
+    return YES
+
+
 _COMMANDS = {
     "is-a": _is_a,
     "explain": _explain,
@@ -303,6 +403,7 @@ _COMMANDS = {
     "viz": _viz,
     "report": _report,
     "info": _info,
+    "serve": _serve,
 }
 
 
