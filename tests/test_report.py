@@ -88,8 +88,10 @@ def test_html_escapes_hostile_labels(tmp_path: Path) -> None:
         '<http://e/A> a owl:Class ; rdfs:label " <img src=x onerror=alert(1)> " .\n',
         encoding="utf-8",
     )
-    page = genai_graph.load(path, bundled=False).report().to_html()
-    assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    report = genai_graph.load(path, bundled=False).report()
+    for page in (report.to_html(), report._repr_html_()):
+        assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "<style" not in report._repr_html_()  # a notebook's own styles stay as they are
 
 
 def test_cli_report_exit_status(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,7 +6,8 @@ They are light views onto a :class:`~genai_graph.KnowledgeGraph`: a
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Set
+from collections.abc import Iterable, Iterator, Set
+from html import escape
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rdflib import BNode, Literal, URIRef
@@ -81,6 +82,36 @@ class Concept:
     def __repr__(self) -> str:
         return f"Concept({self.curie!r}, label={self.label!r})"
 
+    def _repr_html_(self) -> str:
+        """Return a small card for Jupyter: label, CURIE, kind, definition, synonyms, parents.
+
+        Every string from the data is escaped.
+
+        Examples
+        --------
+        >>> card = kg.concept("LLM")._repr_html_()
+        >>> "<strong>Large Language Model</strong>" in card and "genai:LargeLanguageModel" in card
+        True
+        """
+        parts = [
+            f'<div class="genai-graph-concept" style="{_CARD}">',
+            f"<strong>{escape(self.label)}</strong> ",
+            f'<code title="{escape(str(self.iri))}">{escape(self.curie)}</code> ',
+            f'<span style="{_MUTED}">{escape(self.kind)}</span>',
+        ]
+        definition = self.definition
+        if definition:
+            parts.append(f'<div style="margin-top:4px">{escape(definition)}</div>')
+        if self.synonyms:
+            parts.append(_field("also called", ", ".join(self.synonyms)))
+        if self.kind in ("class", "individual"):
+            parents = ConceptSet(self._kg, self._kg._index().parents(self.iri))
+            if parents:
+                what = "instance of" if self.kind == "individual" else "is a"
+                parts.append(_field(what, ", ".join(parents.labels())))
+        parts.append("</div>")
+        return "".join(parts)
+
 
 class ConceptSet(Set[Concept]):
     """An immutable set of concepts, as returned by ``ancestors``, ``descendants``, ...
@@ -137,6 +168,32 @@ class ConceptSet(Set[Concept]):
         shown = ", ".join(repr(label) for label in labels[:10])
         more = f", ... ({len(labels)} in all)" if len(labels) > 10 else ""
         return f"ConceptSet({{{shown}{more}}})"
+
+    def _repr_html_(self) -> str:
+        """Return a table for Jupyter: label, CURIE and definition, by label; 200 rows at most.
+
+        Examples
+        --------
+        >>> table = kg.parents("LLM")._repr_html_()
+        >>> table.count("<tr>") == len(kg.parents("LLM")) + 1
+        True
+        """
+        kg = self._kg
+        members = sorted((kg._label(i).casefold(), str(i), i) for i in self._iris)
+        rows = []
+        for _, _, iri in members[:_HTML_ROWS]:
+            c = Concept(kg, iri)
+            rows.append(
+                (
+                    escape(c.label),
+                    f'<code title="{escape(str(iri))}">{escape(c.curie)}</code>',
+                    escape(_shorten(c.definition or "")),
+                )
+            )
+        count = f"{len(members):,} concept{'' if len(members) == 1 else 's'}"
+        if len(members) > _HTML_ROWS:
+            count += f"; {len(members) - _HTML_ROWS:,} more not shown"
+        return _table("genai-graph-concepts", ("label", "CURIE", "definition"), rows, count)
 
 
 _VOCABULARY = (
@@ -224,20 +281,30 @@ class Explanation:
     def __getitem__(self, i: int) -> Step:
         return self.steps[i]
 
-    def step_text(self, step: Step) -> str:
-        """Return one step as ``subject --predicate--> object``, with the rule when it is inferred."""
+    def _step_parts(self, step: Step) -> tuple[str, str, str]:
+        """Return a step's subject, predicate and object as people read them."""
         kg = self._kg
         predicate = step.predicate
         if isinstance(predicate, URIRef) and str(predicate).startswith(_VOCABULARY):
             shown = kg._names().curie(str(predicate))
         else:
             shown = _show(kg, predicate)
-        text = f"{_show(kg, step.subject)}  --{shown}-->  {_show(kg, step.object)}"
+        return _show(kg, step.subject), shown, _show(kg, step.object)
+
+    @staticmethod
+    def _how(step: Step) -> str:
+        """Return ``stated``, ``by OWL semantics`` or ``inferred: <rule>``."""
         if step.stated:
-            return text
+            return "stated"
         if step.rule in ("owl:Thing is the top class", "owl:Nothing is the bottom class"):
-            return text + "  (by OWL semantics)"
-        return text + (f"  (inferred: {step.rule})" if step.rule else "  (inferred)")
+            return "by OWL semantics"
+        return f"inferred: {step.rule}" if step.rule else "inferred"
+
+    def step_text(self, step: Step) -> str:
+        """Return one step as ``subject --predicate--> object``, with the rule when it is inferred."""
+        subject, predicate, obj = self._step_parts(step)
+        text = f"{subject}  --{predicate}-->  {obj}"
+        return text if step.stated else f"{text}  ({self._how(step)})"
 
     @property
     def headline(self) -> str:
@@ -258,6 +325,36 @@ class Explanation:
     def __repr__(self) -> str:
         what = "is_a" if self.relation is None else self.relation.curie
         return f"<Explanation {self.sub.curie} {what} {self.sup.curie}: {len(self.steps)} steps>"
+
+    def _repr_html_(self) -> str:
+        """Return the proof as a table for Jupyter: inferred steps in italics, marked with their rule.
+
+        Examples
+        --------
+        >>> table = kg.explain("LLM", "Text Generation Model")._repr_html_()
+        >>> "inferred: EL: intersection" in table and 'class="stated"' in table
+        True
+        """
+        rows = []
+        for number, step in enumerate(self.steps, 1):
+            subject, predicate, obj = (escape(t) for t in self._step_parts(step))
+            how = escape(self._how(step))
+            if step.stated:
+                attrs = ' class="stated"'
+            else:
+                attrs = f' class="inferred" style="{_INFERRED}"'
+                how = f"<em>{how}</em>"
+            rows.append((str(number), subject, f"<code>{predicate}</code>", obj, how, attrs))
+        caption = escape(self.headline)
+        if not self.steps:
+            caption += " (every concept is itself)"
+        return _table(
+            "genai-graph-explanation",
+            ("#", "subject", "predicate", "object", "how"),
+            rows,
+            None,
+            caption=caption,
+        )
 
 
 class Relation(NamedTuple):
@@ -280,3 +377,61 @@ class Relation(NamedTuple):
         obj = self.object if isinstance(self.object, Literal) else self.object.label
         text = f"{self.subject.label} --{self.predicate.label}--> {obj}"
         return text if self.stated else text + "  (inferred)"
+
+    def _repr_html_(self) -> str:
+        """Return the link as one line of HTML for Jupyter; an inferred link is in italics.
+
+        Examples
+        --------
+        >>> kg.relations("LLM")[0]._repr_html_()
+        '<span class="genai-graph-relation">Large Language Model <code>generates</code> ...</span>'
+        """
+        obj = self.object if isinstance(self.object, Literal) else self.object.label
+        text = f"{escape(self.subject.label)} <code>{escape(self.predicate.label)}</code> {escape(str(obj))}"
+        if self.via != "triple":
+            text += f' <span style="{_MUTED}">({escape(self.via)})</span>'
+        if not self.stated:
+            return f'<span class="genai-graph-relation inferred" style="{_INFERRED}">{text} (inferred)</span>'
+        return f'<span class="genai-graph-relation">{text}</span>'
+
+
+# -- HTML for Jupyter: inline styles only, so nothing leaks into the notebook's page ------
+
+_HTML_ROWS = 200
+_CARD = "border:1px solid #d0d7de;border-radius:6px;padding:6px 10px;max-width:48em"
+_MUTED = "color:#57606a;font-size:90%"
+_INFERRED = "font-style:italic;color:#6e4b00;background:#fff8e1"
+
+
+def _shorten(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
+
+def _field(name: str, value: str) -> str:
+    return f'<div><span style="{_MUTED}">{escape(name)}:</span> {escape(value)}</div>'
+
+
+def _table(
+    css_class: str,
+    heads: Iterable[str],
+    rows: Iterable[tuple[str, ...]],
+    note: str | None,
+    *,
+    caption: str | None = None,
+) -> str:
+    """Return an HTML table; `rows` hold HTML already escaped (a 6th item: the row's attributes)."""
+    parts = [f'<table class="{css_class}">']
+    if caption is not None:
+        parts.append(f'<caption style="text-align:left;font-weight:bold">{caption}</caption>')
+    parts.append("<thead><tr>")
+    parts.extend(f"<th>{escape(h)}</th>" for h in heads)
+    parts.append("</tr></thead><tbody>")
+    for row in rows:
+        cells, attrs = (row[:5], row[5]) if len(row) == 6 else (row, "")
+        parts.append(f"<tr{attrs}>")
+        parts.extend(f'<td style="text-align:left">{cell}</td>' for cell in cells)
+        parts.append("</tr>")
+    parts.append("</tbody></table>")
+    if note:
+        parts.append(f"<p>{escape(note)}</p>")
+    return "".join(parts)

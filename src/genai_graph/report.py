@@ -172,7 +172,29 @@ class Report:
         )
 
     def _repr_html_(self) -> str:
-        return self.to_html()
+        """A notebook table with inline styles only, so the notebook's own look is left alone."""
+        cell = "border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top"
+        colour = {"ERROR": "color:#b91c1c;font-weight:bold", "WARN": "color:#b45309"}
+        rows = "".join(
+            f"<tr><td style='{cell};{colour.get(f.level, '')}'>{html.escape(f.level)}</td>"
+            + "".join(
+                f"<td style='{cell}'>{html.escape(v)}</td>"
+                for v in (f.check, f.term, f.message, f.hint)
+            )
+            + "</tr>"
+            for f in self.findings[:500]
+        )
+        head = "".join(
+            f"<th style='{cell}'>{h}</th>" for h in ("Level", "Check", "Term", "Message", "Hint")
+        )
+        more = (
+            f"<p>... and {len(self.findings) - 500} more</p>" if len(self.findings) > 500 else ""
+        )
+        return (
+            f"<div><p>{html.escape(self.summary())}</p>"
+            f"<table style='border-collapse:collapse'><thead><tr>{head}</tr></thead>"
+            f"<tbody>{rows}</tbody></table>{more}</div>"
+        )
 
     def __str__(self) -> str:
         return self.to_table()
