@@ -26,6 +26,8 @@ from .errors import (
 from .graph import KnowledgeGraph, NameLike, load
 from .model import Concept, ConceptSet, Explanation, Relation, Step
 from .namespaces import GENAI, PREFIXES
+from .notebook import GraphView
+from .remote import RemoteGraph, connect
 from .sparql import SelectResult
 
 __all__ = [
@@ -37,6 +39,7 @@ __all__ = [
     "Explanation",
     "GenAIGraphError",
     "GenAIGraphWarning",
+    "GraphView",
     "KnowledgeGraph",
     "MissingExtraError",
     "NameLike",
@@ -44,10 +47,12 @@ __all__ = [
     "QueryError",
     "QueryTimeoutError",
     "Relation",
+    "RemoteGraph",
     "SelectResult",
     "Step",
     "StoreError",
     "UnknownConceptError",
     "__version__",
+    "connect",
     "load",
 ]
