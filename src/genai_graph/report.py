@@ -172,7 +172,7 @@ class Report:
         )
 
     def _repr_html_(self) -> str:
-        """A notebook table with inline styles only, so the notebook's own look is left alone."""
+        """Return a notebook table with inline styles only (the notebook keeps its own look)."""
         cell = "border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top"
         colour = {"ERROR": "color:#b91c1c;font-weight:bold", "WARN": "color:#b45309"}
         rows = "".join(
