@@ -130,6 +130,27 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     p = command(
+        "export",
+        "Export the graph as GraphML, Cytoscape.js JSON, Mermaid or Graphviz DOT.",
+    )
+    p.add_argument(
+        "--output", "-o", required=True, metavar="FILE", help="where to write; - for stdout"
+    )
+    p.add_argument(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="graphml, cytoscape, mermaid or dot (default: from the FILE suffix: .graphml, "
+        ".cyjs/.json, .mmd/.mermaid, .dot/.gv)",
+    )
+    p.add_argument("--focus", help="export only the neighbourhood of this concept")
+    p.add_argument("--depth", type=int, help="links to follow from --focus (default 2)")
+    p.add_argument("--taxonomy", action="store_true", help="keep only the is-a edges")
+    p.add_argument(
+        "--inferred-relations", action="store_true", help="also add the relations inferred"
+    )
+
+    p = command(
         "report",
         "Check an ontology for cycles, unsatisfiable classes, missing or duplicate labels and "
         "definitions, dangling references, deprecated terms in use and orphans; exit 1 on an ERROR.",
@@ -351,6 +372,27 @@ def _viz(kg: KnowledgeGraph, args: argparse.Namespace, out: TextIO) -> int:
     return YES
 
 
+def _export(kg: KnowledgeGraph, args: argparse.Namespace, out: TextIO) -> int:
+    if args.depth is not None and args.focus is None:
+        raise GenAIGraphError("--depth needs --focus")
+    path = None if args.output == "-" else Path(args.output)
+    if path is None and args.format is None:
+        raise GenAIGraphError("-o - needs --format (graphml, cytoscape, mermaid or dot)")
+    text = kg.export(
+        path,
+        args.format,
+        focus=args.focus,
+        depth=args.depth,
+        taxonomy_only=args.taxonomy,
+        inferred_relations=args.inferred_relations,
+    )
+    if path is None:
+        out.write(text)
+    else:
+        print(f"wrote {path}", file=out)
+    return YES
+
+
 def _report(kg: KnowledgeGraph, args: argparse.Namespace, out: TextIO) -> int:
     report = kg.report()
     formats = {
@@ -401,6 +443,7 @@ _COMMANDS = {
     "descendants": _closure,
     "query": _query,
     "viz": _viz,
+    "export": _export,
     "report": _report,
     "info": _info,
     "serve": _serve,

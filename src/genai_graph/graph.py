@@ -43,6 +43,7 @@ from .stores import (
 if TYPE_CHECKING:
     import networkx as nx
 
+    from .notebook import GraphView
     from .report import Report
 
 __all__ = ["ASSERTED_GRAPH", "INFERRED_GRAPH", "KnowledgeGraph", "NameLike", "load"]
@@ -373,7 +374,7 @@ class KnowledgeGraph:
             for v in self._graph.objects(iri, predicate)
             if isinstance(v, Literal)
         }
-        return tuple(sorted(found, key=str.casefold))
+        return tuple(sorted(found, key=lambda s: (s.casefold(), s)))
 
     def _kind(self, iri: URIRef) -> str:
         index = self._index("told")
@@ -1135,6 +1136,78 @@ class KnowledgeGraph:
             inferred_relations=inferred_relations,
         )
 
+    def export(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        format: str | None = None,
+        *,
+        focus: NameLike | None = None,
+        depth: int | None = None,
+        entailment: str | None = None,
+        taxonomy_only: bool = False,
+        inferred_relations: bool = False,
+    ) -> str:
+        """Export the graph as GraphML, Cytoscape.js JSON, Mermaid or Graphviz DOT text.
+
+        The graph is the one of :meth:`to_networkx`: GraphML and Cytoscape
+        carry every node and edge attribute (GraphML writes ``synonyms`` as
+        JSON text and leaves out missing definitions); Mermaid and DOT draw
+        labels, relations on the edges and inferred edges dashed, with every
+        label escaped for the format.
+
+        Parameters
+        ----------
+        path : str or os.PathLike, optional
+            Where to write the text (atomically). When None, nothing is written.
+        format : {"graphml", "cytoscape", "mermaid", "dot"}, optional
+            The format; when None, guessed from the suffix of `path`
+            (``.graphml``, ``.cyjs``/``.json``, ``.mmd``/``.mermaid``, ``.dot``/``.gv``).
+        focus : name, optional
+            Export only the neighbourhood of this concept...
+        depth : int, optional
+            ...up to this many links away, either way (default 2 when `focus` is given).
+        entailment : str, optional
+            The regime whose inferred is-a edges are added (``stated=False``,
+            dashed); defaults to :attr:`entailment`.
+        taxonomy_only : bool, default False
+            Keep only the is-a edges (subclass and type).
+        inferred_relations : bool, default False
+            Also add the relations the regime infers.
+
+        Returns
+        -------
+        str
+            The exported text.
+
+        Raises
+        ------
+        GenAIGraphError
+            For an unknown format, a `depth` without `focus`, an unknown focus,
+            or a path that cannot be written.
+
+        Examples
+        --------
+        >>> text = kg.export(None, "mermaid", focus="LLM", depth=1, taxonomy_only=True)
+        >>> print(text.splitlines()[0])
+        flowchart BT
+        >>> '["Large Language Model"]' in text and '-->|"is a"|' in text
+        True
+        """
+        from .views.export import export_text, format_for
+
+        text = export_text(
+            self,
+            format_for(path, format),
+            focus=focus,
+            depth=depth,
+            entailment=entailment,
+            taxonomy_only=taxonomy_only,
+            inferred_relations=inferred_relations,
+        )
+        if path is not None:
+            write_atomic(Path(path), text)
+        return text
+
     def to_html(
         self,
         path: str | os.PathLike[str] | None = None,
@@ -1182,6 +1255,45 @@ class KnowledgeGraph:
         if path is not None:
             write_atomic(Path(path), html)
         return html
+
+    def show(
+        self,
+        *,
+        focus: NameLike | None = None,
+        depth: int | None = None,
+        explain: tuple[NameLike, NameLike] | None = None,
+        entailment: str | None = None,
+        title: str | None = None,
+        height: int | str = 650,
+    ) -> GraphView:
+        """Draw the graph inline in a Jupyter notebook (classic, Lab or VS Code).
+
+        The page of :meth:`to_html` (same parameters) is shown in its own
+        sandboxed ``<iframe srcdoc>``: offline, self-contained, and isolated,
+        so several graphs in one notebook never collide.
+
+        Parameters
+        ----------
+        height : int or str, default 650
+            The height of the frame: pixels, or a CSS length such as ``"80vh"``.
+
+        Returns
+        -------
+        genai_graph.notebook.GraphView
+            Jupyter displays it; ``.html`` is the page and ``.save(path)`` writes it.
+
+        Examples
+        --------
+        >>> view = kg.show(focus="LLM", depth=1, explain=("LLM", "Generative AI"))
+        >>> "<iframe" in view._repr_html_() and "Large Language Model" in view.html
+        True
+        """
+        from .notebook import GraphView
+
+        page = self.to_html(
+            focus=focus, depth=depth, title=title, entailment=entailment, explain=explain
+        )
+        return GraphView(page, height=height, title=title)
 
 
 def _relation_order(r: Relation) -> tuple[str, str]:
