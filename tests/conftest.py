@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -46,3 +48,30 @@ _EXTERNAL = re.compile(
 def external_references(html: str) -> list[str]:
     """Return every place in `html` that would make a browser fetch from the network."""
     return [m.group(0) for m in _EXTERNAL.finditer(html)]
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """One headless Debian Chromium (Playwright) shared by every browser test of the session.
+
+    Playwright's sync API allows one instance per thread at a time, so the
+    page, endpoint and notebook tests all draw their pages from this browser.
+    """
+    require("Chromium", CHROMIUM)
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -222,16 +222,22 @@ def test_data_values_agree_with_hermit(tmp_path: Path) -> None:
     """HermiT gives the data-value answers the fast test expects."""
     # HermiT's command line prints owl:Thing among some direct types, which the helper does
     # not expect: the individuals become classes, `i p v` becomes `i SubClassOf p value v`.
+    # rdf:PlainLiteral is left out here: once owlrl has been imported (other tests use
+    # entailment="owl-rl"), rdflib writes "chat@fr"^^rdf:PlainLiteral as another literal,
+    # so HermiT would be asked a different question. The fast test keeps that case.
+    values = "\n".join(line for line in DATA_VALUES.splitlines() if "PlainLiteral" not in line)
     body = re.sub(
         r"a owl:NamedIndividual ; :p (.*) \.$",
         r"a owl:Class ; rdfs:subClassOf [ owl:onProperty :p ; owl:hasValue \1 ] .",
-        DATA_VALUES,
+        values,
         flags=re.MULTILINE,
     )
     graph = graph_of(body)
     expected = hermit(graph, tmp_path)
     assert ours(graph) == expected
     for individual, types in DATA_TYPES.items():
+        if str(EX[individual]) not in expected[0]:  # the rdf:PlainLiteral one, left out above
+            continue
         assert expected[0][str(EX[individual])] == {str(EX[individual])} | {
             str(EX[c]) for c in types
         }

@@ -671,21 +671,17 @@ def test_query_page(server: SparqlServer) -> None:
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_query_page_in_a_browser(kg: genai_graph.KnowledgeGraph) -> None:
+def test_query_page_in_a_browser(kg: genai_graph.KnowledgeGraph, chromium: Any) -> None:
     """The page runs a query in Chromium and shows hostile labels as text, loading nothing else."""
-    from .conftest import require
-
-    chromium = require("Chromium", "/usr/bin/chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
     hostile = '<img src=x onerror="window.__xss=1">'
     small = genai_graph.load(MINI, bundled=False)
     small.graph.add((URIRef("urn:x"), RDFS.label, Literal(hostile)))
     query = "SELECT ?s ?label WHERE { ?s rdfs:label ?label } ORDER BY ?label"
     want = expected_rows(small, query)
-    with SparqlServer(small) as server, sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--headless", "--no-sandbox"])
+    with SparqlServer(small) as server:
+        context = chromium.new_context()
         try:
-            page = browser.new_page()
+            page = context.new_page()
             requests: list[str] = []
             problems: list[str] = []
             page.on("request", lambda r: requests.append(r.url))
@@ -714,7 +710,7 @@ def test_query_page_in_a_browser(kg: genai_graph.KnowledgeGraph) -> None:
             assert problems == [m for m in problems if "400" in m]  # only the failed fetch
             assert all(u.startswith(server.page_url) for u in requests)
         finally:
-            browser.close()
+            context.close()
 
 
 # -- the command line ---------------------------------------------------------------------

@@ -225,9 +225,7 @@ def test_own_ontology_outputs(executed: dict[str, Any]) -> None:
     assert {"Rex", "Pet"} <= labels
 
 
-# -- the graphs in a real browser ----------------------------------------------------
-
-CHROMIUM = "/usr/bin/chromium"
+# -- the graphs in a real browser (the session's Chromium, tests/conftest.py) ---------------
 
 
 def notebook_page(nb: Any) -> str:
@@ -250,78 +248,62 @@ def notebook_page(nb: Any) -> str:
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_visualization_draws_in_chromium(executed: dict[str, Any], tmp_path: Path) -> None:
+def test_visualization_draws_in_chromium(
+    executed: dict[str, Any], tmp_path: Path, chromium: Any
+) -> None:
     """The notebook's two graph outputs, on one page, both draw and fetch nothing."""
-    if not os.path.exists(CHROMIUM):
-        message = f"no Chromium at {CHROMIUM} (.ci/run installs it)"
-        if os.environ.get("GENAI_GRAPH_REQUIRE_TOOLS") == "1":
-            pytest.fail(message)
-        pytest.skip(message)
-    sync_api = pytest.importorskip("playwright.sync_api")
     host = tmp_path / "notebook.html"
     host.write_text(notebook_page(executed["visualization"]), encoding="utf-8")
     external: list[str] = []
     errors: list[str] = []
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        try:
-            # Tall enough for both frames: Chromium may not render a cross-origin frame off screen.
-            page = browser.new_page(viewport={"width": 1000, "height": 1700})
+    # Tall enough for both frames: Chromium may not render a cross-origin frame off screen.
+    context = chromium.new_context(viewport={"width": 1000, "height": 1700})
+    try:
+        page = context.new_page()
 
-            def route(r: Any) -> None:
-                if r.request.url.startswith(("file:", "data:", "blob:", "about:")):
-                    r.continue_()
-                else:
-                    external.append(r.request.url)
-                    r.abort()
+        def route(r: Any) -> None:
+            if r.request.url.startswith(("file:", "data:", "blob:", "about:")):
+                r.continue_()
+            else:
+                external.append(r.request.url)
+                r.abort()
 
-            page.route("**/*", route)
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(host.as_uri())
-            handles = page.query_selector_all("iframe.genai-graph-view")
-            assert len(handles) == 2
-            drawn = []
-            for handle in handles:
-                handle.scroll_into_view_if_needed()
-                frame = handle.content_frame()
-                assert frame is not None
-                frame.wait_for_function(
-                    "() => document.body.dataset.ready === '1'", timeout=30_000, polling=100
-                )
-                drawn.append(
-                    frame.evaluate(
-                        """() => ({
-                            canvases: document.querySelectorAll('canvas').length,
-                            nodes: window.genaiGraph.nodes.length,
-                            labels: window.genaiGraph.nodes.get().map(n => n.label || ''),
-                        })"""
-                    )
-                )
-            # The host page cannot reach into a frame: each is sandboxed to its own origin.
-            assert (
-                page.evaluate(
-                    "() => { try { return !!document.querySelector('iframe').contentDocument; }"
-                    " catch (e) { return false; } }"
-                )
-                is False
+        page.route("**/*", route)
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(host.as_uri())
+        handles = page.query_selector_all("iframe.genai-graph-view")
+        assert len(handles) == 2
+        drawn = []
+        for handle in handles:
+            handle.scroll_into_view_if_needed()
+            frame = handle.content_frame()
+            assert frame is not None
+            frame.wait_for_function(
+                "() => document.body.dataset.ready === '1'", timeout=30_000, polling=100
             )
-            artifacts = Path(os.environ.get("GENAI_GRAPH_ARTIFACTS", tmp_path))
-            artifacts.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(artifacts / "notebook-graphs.png"), full_page=True)
-        finally:
-            browser.close()
+            drawn.append(
+                frame.evaluate(
+                    """() => ({
+                        canvases: document.querySelectorAll('canvas').length,
+                        nodes: window.genaiGraph.nodes.length,
+                        labels: window.genaiGraph.nodes.get().map(n => n.label || ''),
+                    })"""
+                )
+            )
+        # The host page cannot reach into a frame: each is sandboxed to its own origin.
+        assert (
+            page.evaluate(
+                "() => { try { return !!document.querySelector('iframe').contentDocument; }"
+                " catch (e) { return false; } }"
+            )
+            is False
+        )
+        artifacts = Path(os.environ.get("GENAI_GRAPH_ARTIFACTS", tmp_path))
+        artifacts.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(artifacts / "notebook-graphs.png"), full_page=True)
+    finally:
+        context.close()
     assert external == []
     assert errors == []
     assert all(d["canvases"] >= 1 and d["nodes"] > 0 for d in drawn)
