@@ -28,7 +28,17 @@ HOSTILE = [
     "\"'&<>",
     "line\u2028separator\u2029paragraph",
 ]
-FIELDS = ["label", "definition", "synonyms", "iri", "relation", "category", "title", "curie"]
+FIELDS = [
+    "label",
+    "definition",
+    "synonyms",
+    "iri",
+    "relation",
+    "category",
+    "title",
+    "curie",
+    "sources",
+]
 
 
 def small_graph() -> nx.MultiDiGraph:
@@ -404,7 +414,9 @@ def test_large_graph_gets_a_precomputed_layout() -> None:
     g.add_edge("urn:c1", "urn:c2", kind="subclass")
     g.add_edge("urn:c2", "urn:c1", kind="subclass")
     data = graph_data(render_html(g))
-    assert data["layout"] == {"physics": False, "nodeLimit": PHYSICS_NODE_LIMIT}
+    assert data["layout"]["physics"] is False
+    assert data["layout"]["nodeLimit"] == PHYSICS_NODE_LIMIT
+    assert data["layout"]["levels"] == 0  # below COLLAPSE_NODE_LIMIT: everything is drawn
     points = [(node["x"], node["y"]) for node in data["nodes"]]
     assert all(abs(x) < 1e6 and abs(y) < 1e6 for x, y in points)
     assert min_distance(points) > 60
@@ -465,3 +477,82 @@ def test_inferred_relation_steps_keep_their_relation(tmp_path: Path) -> None:
     assert len(step) == 1
     assert step[0]["relation"] == "part of" and step[0]["kind"] == "relation"
     assert step[0]["stated"] is False and step[0]["highlight"] is True
+
+
+def test_sources_reach_the_page(tmp_path: Path) -> None:
+    """dcterms:source and rdfs:seeAlso values travel to the page as the node's sources."""
+    source = tmp_path / "src.ttl"
+    source.write_text(
+        "@prefix : <http://ex.org/> . @prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "@prefix dcterms: <http://purl.org/dc/terms/> .\n"
+        ':A a owl:Class ; rdfs:label "A" ; dcterms:source <https://example.org/a> ;\n'
+        '   rdfs:seeAlso <https://example.org/see> , "a book, p. 3" .\n'
+        ':B a owl:Class ; rdfs:label "B" ; rdfs:subClassOf :A .\n'
+    )
+    kg = genai_graph.load(source, bundled=False)
+    nodes = {n["label"]: n for n in graph_data(kg.to_html())["nodes"]}
+    assert nodes["A"]["sources"] == [
+        "https://example.org/a",
+        "a book, p. 3",
+        "https://example.org/see",
+    ]
+    assert nodes["B"]["sources"] == []
+
+
+def test_bundled_terms_have_sources() -> None:
+    """The bundled ontology's terms carry their dcterms:source IRIs into the page data."""
+    nodes = genai_graph.load().to_networkx().nodes(data=True)
+    with_sources = [d for _, d in nodes if d["sources"]]
+    assert len(with_sources) > len(nodes) / 2
+    assert all(s.startswith(("http://", "https://")) for d in with_sources for s in d["sources"])
+
+
+def test_relation_legend_counts(page: str) -> None:
+    """The legend lists each relation (the filters) with its kind and edge count."""
+    relations = graph_data(page)["legend"]["relations"]
+    assert relations == [
+        {"name": "is a", "kind": "subclass", "count": 2},
+        {"name": "instance of", "kind": "type", "count": 2},
+        {"name": "generates", "kind": "relation", "count": 1},
+    ]
+
+
+def tree_graph(n: int, fanout: int = 4) -> nx.MultiDiGraph:
+    """Return an n-node is-a tree (node i's parent is (i - 1) // fanout)."""
+    g = nx.MultiDiGraph()
+    for i in range(n):
+        g.add_node(f"urn:n{i}", label=f"node {i}", kind="class", category="AI technology")
+        if i:
+            g.add_edge(f"urn:n{i}", f"urn:n{(i - 1) // fanout}", relation="is a", kind="subclass")
+    return g
+
+
+def test_big_graphs_open_at_their_top_levels(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above COLLAPSE_NODE_LIMIT the page opens with as many top levels as the budget allows."""
+    from genai_graph.views import html
+
+    g = tree_graph(400)  # levels of 1, 4, 16, 64, 256 (+59) nodes
+    assert graph_data(render_html(g))["layout"]["levels"] == 0
+    monkeypatch.setattr(html, "COLLAPSE_NODE_LIMIT", 300)
+    monkeypatch.setattr(html, "_OPEN_NODE_BUDGET", 100)
+    assert graph_data(render_html(g))["layout"]["levels"] == 4  # 1 + 4 + 16 + 64 = 85 nodes
+    monkeypatch.setattr(html, "_OPEN_NODE_BUDGET", 1)
+    assert graph_data(render_html(g))["layout"]["levels"] == 1
+    assert graph_data(render_html(g, levels=0))["layout"]["levels"] == 0
+    assert graph_data(render_html(g, levels=2))["layout"]["levels"] == 2
+
+
+def test_negative_levels_are_refused() -> None:
+    """levels below 0 is a clear error."""
+    with pytest.raises(genai_graph.GenAIGraphError, match="levels"):
+        render_html(small_graph(), levels=-1)
+
+
+def test_render_page_passes_levels() -> None:
+    """to_html's page renderer passes `levels` through to the page."""
+    from genai_graph.views.page import render_page
+
+    kg = genai_graph.load()
+    assert graph_data(render_page(kg, levels=2))["layout"]["levels"] == 2
+    assert graph_data(render_page(kg))["layout"]["levels"] == 0

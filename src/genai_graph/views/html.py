@@ -26,14 +26,26 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
+from ..errors import GenAIGraphError
+
 if TYPE_CHECKING:
     import networkx as nx
     from jinja2 import Template
 
-__all__ = ["PHYSICS_NODE_LIMIT", "render_html"]
+__all__ = ["COLLAPSE_NODE_LIMIT", "PHYSICS_NODE_LIMIT", "render_html"]
 
 PHYSICS_NODE_LIMIT = 1000
 """Graphs with more nodes than this get a precomputed layout instead of physics."""
+
+COLLAPSE_NODE_LIMIT = 10_000
+"""Graphs with more nodes than this open collapsed to their top is-a levels.
+
+The page then draws as many top levels as fit in ``_OPEN_NODE_BUDGET`` (2,000)
+nodes, the roots at least; double-clicking a node (or "Expand all") opens the
+rest on demand.
+"""
+
+_OPEN_NODE_BUDGET = 2000
 
 _VIS_VERSION_DIR = "vis-9.1.2"
 
@@ -80,6 +92,7 @@ def render_html(
     title: str = "genai-graph",
     highlight: Sequence[tuple[str, str]] = (),
     focus: str | None = None,
+    levels: int | None = None,
 ) -> str:
     """Return one self-contained HTML document drawing `graph`.
 
@@ -89,13 +102,25 @@ def render_html(
     (``stated=False``) dashed. Hovering shows a tooltip with the label and
     definition; the search box finds labels, synonyms, CURIEs and IRIs;
     clicking a node opens a side panel with its definition, synonyms,
-    identifiers, relations and is-a chain up to a root.
+    sources, identifiers, relations and is-a chain up to a root.
+
+    The legend's checkboxes filter nodes by category and edges by relation; a
+    switch shows "everything" (the force-directed or precomputed layout) or
+    the "taxonomy" alone (is-a and instance-of edges in a left-to-right
+    hierarchical layout). Double-clicking a node collapses or expands its
+    is-a subtree ("Top levels" and "Expand all" act on the whole graph), and
+    the panel's "Common ancestor with..." button, followed by a click on a
+    second node, shows their lowest common ancestor and highlights how each
+    reaches it.
 
     Graphs of up to :data:`PHYSICS_NODE_LIMIT` (1,000) nodes are laid out by a
     force-directed simulation (Barnes-Hut) that is switched off once it has
     stabilised, so the page never keeps spinning. Larger graphs get a
     precomputed radial layout around the is-a hierarchy and no physics at all,
-    so the page opens quickly whatever the size.
+    so the page opens quickly whatever the size. Graphs of more than
+    :data:`COLLAPSE_NODE_LIMIT` (10,000) nodes also open collapsed to as many
+    top is-a levels as fit in 2,000 nodes (the roots are always drawn), unless
+    `levels` says otherwise; the page says so and how to see more.
 
     The page exposes ``window.genaiGraph = {network, nodes, edges, data}``
     (the vis-network ``Network``, its node and edge DataSets and the parsed
@@ -109,8 +134,9 @@ def render_html(
     ----------
     graph : networkx.MultiDiGraph
         Nodes keyed by IRI with ``label``, ``kind`` (``"class"`` or
-        ``"individual"``), ``category``, ``definition``, ``synonyms`` and
-        ``curie`` attributes; edges with ``relation``, ``predicate``, ``kind``
+        ``"individual"``), ``category``, ``definition``, ``synonyms``,
+        ``curie`` and ``sources`` (IRIs or text; http(s) ones become links)
+        attributes; edges with ``relation``, ``predicate``, ``kind``
         (``"subclass"``, ``"type"`` or ``"relation"``) and ``stated``. Missing
         attributes fall back to sensible defaults (the label and CURIE to the
         node key). The graph is not modified.
@@ -123,6 +149,11 @@ def render_html(
     focus : str, optional
         Key of the node to select, centre on and describe when the page opens.
         Ignored when it is not a node of `graph`.
+    levels : int, optional
+        Open the page with only the top `levels` levels of the is-a hierarchy
+        drawn (1 = the roots alone); the rest opens on double-click. ``0``
+        draws everything whatever the size. Default: everything, except above
+        :data:`COLLAPSE_NODE_LIMIT` nodes.
 
     Returns
     -------
@@ -145,7 +176,9 @@ def render_html(
 
     template, page_css, page_js = _page_assets()
     vis_js, vis_css = _vis_assets()
-    data = _graph_data(graph, title=title, highlight=highlight, focus=focus)
+    if levels is not None and levels < 0:
+        raise GenAIGraphError(f"levels must be 0 or more, not {levels}")
+    data = _graph_data(graph, title=title, highlight=highlight, focus=focus, levels=levels)
     scripts = (vis_js, page_js)
     html = template.render(
         title=title,
@@ -338,6 +371,7 @@ def _graph_data(
     title: str,
     highlight: Sequence[tuple[str, str]],
     focus: str | None,
+    levels: int | None = None,
 ) -> dict[str, Any]:
     """Return the JSON-ready description of `graph` that the page script draws."""
     ids: dict[Hashable, str] = {key: str(key) for key in graph.nodes}
@@ -359,6 +393,7 @@ def _graph_data(
                 "definition": _text(attrs.get("definition"), "") or None,
                 "synonyms": _strings(attrs.get("synonyms")),
                 "curie": _text(attrs.get("curie"), node_id),
+                "sources": _strings(attrs.get("sources")),
                 "highlight": node_id in highlighted_nodes,
             }
         )
@@ -405,13 +440,23 @@ def _graph_data(
         edge_counts["path"] += emphasised
 
     large = len(nodes) > PHYSICS_NODE_LIMIT
+    isa = [(e["from"], e["to"]) for e in edges if e["kind"] != "relation"]
     if large:
-        positions = _radial_layout(
-            [n["id"] for n in nodes],
-            [(e["from"], e["to"]) for e in edges if e["kind"] != "relation"],
-        )
+        positions = _radial_layout([n["id"] for n in nodes], isa)
         for node in nodes:
             node["x"], node["y"] = positions[node["id"]]
+    if levels is None:
+        levels = (
+            _levels_within([n["id"] for n in nodes], isa, _OPEN_NODE_BUDGET)
+            if len(nodes) > COLLAPSE_NODE_LIMIT
+            else 0
+        )
+
+    relation_counts: dict[tuple[str, str], int] = {}
+    for e in edges:
+        key = (e["kind"], e["relation"])
+        relation_counts[key] = relation_counts.get(key, 0) + 1
+    kind_order = {"subclass": 0, "type": 1, "relation": 2}
 
     focus_id = str(focus) if focus is not None and str(focus) in known else None
     return {
@@ -419,7 +464,12 @@ def _graph_data(
         "nodes": nodes,
         "edges": edges,
         "focus": focus_id,
-        "layout": {"physics": not large, "nodeLimit": PHYSICS_NODE_LIMIT},
+        "layout": {
+            "physics": not large,
+            "nodeLimit": PHYSICS_NODE_LIMIT,
+            "collapseLimit": COLLAPSE_NODE_LIMIT,
+            "levels": levels,
+        },
         "stats": {"nodes": len(nodes), "edges": len(edges)},
         "legend": {
             "categories": [
@@ -435,6 +485,13 @@ def _graph_data(
                 if n
             ],
             "edges": _edge_legend(edge_counts),
+            "relations": [
+                {"name": relation, "kind": kind, "count": n}
+                for (kind, relation), n in sorted(
+                    relation_counts.items(),
+                    key=lambda item: (kind_order[item[0][0]], item[0][1].casefold(), item[0]),
+                )
+            ],
         },
     }
 
@@ -461,6 +518,38 @@ def _edge_legend(counts: Mapping[str, int]) -> list[dict[str, Any]]:
         for key, name, colour, style in entries
         if counts[key]
     ]
+
+
+def _levels_within(
+    node_ids: Sequence[str], parent_edges: Iterable[tuple[str, str]], budget: int
+) -> int:
+    """Return how many top is-a levels (at least 1) fit in `budget` nodes.
+
+    Level 1 holds the roots (nodes without parents, loners included), level
+    k+1 their children, and so on; nodes the walk never reaches (cycles with
+    no root) count on level 1, since the page shows them too.
+    """
+    known = set(node_ids)
+    children: dict[str, list[str]] = {}
+    has_parent: set[str] = set()
+    for child, parent in parent_edges:
+        if child != parent and child in known and parent in known:
+            children.setdefault(parent, []).append(child)
+            has_parent.add(child)
+    level = [n for n in node_ids if n not in has_parent]
+    seen = set(level)
+    shown = len(level)
+    depth = 1
+    while level:
+        nxt = [c for n in level for c in children.get(n, ()) if c not in seen]
+        nxt = list(dict.fromkeys(nxt))
+        if not nxt or shown + len(nxt) > budget:
+            break
+        seen.update(nxt)
+        shown += len(nxt)
+        level = nxt
+        depth += 1
+    return depth
 
 
 def _radial_layout(

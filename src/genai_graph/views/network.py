@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.namespace import DC, DCTERMS, OWL, RDF, RDFS
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -15,6 +15,19 @@ if TYPE_CHECKING:
 __all__ = ["categories", "neighbourhood", "to_networkx"]
 
 _TOP = (OWL.Thing, OWL.Nothing)
+#: Annotations that say where a term comes from, in the order the page lists them.
+_SOURCE_PREDICATES = (DCTERMS.source, DC.source, RDFS.seeAlso)
+
+
+def _sources(kg: KnowledgeGraph, iri: URIRef) -> list[str]:
+    """Return the sources of `iri` (IRIs and literals of dcterms:source, rdfs:seeAlso...)."""
+    out: list[str] = []
+    for predicate in _SOURCE_PREDICATES:
+        for value in sorted(kg.graph.objects(iri, predicate), key=str):
+            text = str(value)
+            if text and text not in out:
+                out.append(text)
+    return out
 
 
 def categories(kg: KnowledgeGraph, entailment: str | None = None) -> dict[URIRef, str]:
@@ -79,6 +92,7 @@ def to_networkx(
             definition=kg._definition(iri),
             synonyms=list(kg._synonyms(iri)),
             curie=names.curie(str(iri)),
+            sources=_sources(kg, iri),
         )
     rdf = kg.graph
     present = {str(n) for n in nodes}

@@ -23,11 +23,14 @@ def render_page(
     title: str | None = None,
     entailment: str | None = None,
     explain: tuple[NameLike, NameLike] | None = None,
+    levels: int | None = None,
 ) -> str:
     """Return the HTML page for `kg`, or for the neighbourhood of `focus` within `depth` links.
 
     With `explain`, the proof that the first concept is a second is drawn
-    highlighted (its inferred steps dashed) and kept in the picture.
+    highlighted (its inferred steps dashed) and kept in the picture. `levels`
+    opens the page with only the top levels of the is-a hierarchy drawn (see
+    :func:`genai_graph.views.html.render_html`).
     """
     from .html import render_html
     from .network import neighbourhood, to_networkx
@@ -70,7 +73,13 @@ def render_page(
             raise GenAIGraphError(f"{focus!r} is not a class or individual, so it cannot be drawn")
         near = neighbourhood(graph, centre, 2 if depth is None else depth)
         graph = graph.subgraph(set(near) | keep).copy()
-    return render_html(graph, title=title or _default_title(kg), focus=centre, highlight=highlight)
+    return render_html(
+        graph,
+        title=title or _default_title(kg),
+        focus=centre,
+        highlight=highlight,
+        levels=levels,
+    )
 
 
 _STEP_KINDS = {

@@ -71,6 +71,11 @@
   parents.forEach(function (list) {
     list.sort(function (a, b) { return (b.stated ? 1 : 0) - (a.stated ? 1 : 0); });
   });
+  var kids = new Map();  // id -> [is-a or instance-of edge whose parent is id]
+  parents.forEach(function (list) {
+    list.forEach(function (e) { push(kids, e.to, e); });
+  });
+  function childCount(id) { return (kids.get(id) || []).length; }
 
   /* The is-a chain from `id` to a root: the first parent at each step, no node twice. */
   function isaChain(id) {
@@ -85,6 +90,81 @@
       current = next.to;
     }
     return chain;
+  }
+
+  /* Every is-a ancestor of `id` (itself included): id -> {dist, edge it was reached by}. */
+  function upward(id) {
+    var info = new Map([[id, { dist: 0, edge: null }]]);
+    var queue = [id];
+    for (var i = 0; i < queue.length; i++) {
+      var here = info.get(queue[i]);
+      (parents.get(queue[i]) || []).forEach(function (e) {
+        if (!info.has(e.to)) {
+          info.set(e.to, { dist: here.dist + 1, edge: e });
+          queue.push(e.to);
+        }
+      });
+    }
+    return info;
+  }
+
+  /* The is-a edges from the start of `info` up to `top`, in order. */
+  function pathUp(info, top) {
+    var path = [];
+    var step = info.get(top);
+    while (step && step.edge) {
+      path.unshift(step.edge);
+      step = info.get(step.edge.from);
+    }
+    return path;
+  }
+
+  /* The lowest common ancestors of a and b: common ancestors with no common
+     ancestor below them; of those, the one with the shortest paths (then by label). */
+  function lowestCommonAncestor(a, b) {
+    var ua = upward(a);
+    var ub = upward(b);
+    var common = new Set();
+    ua.forEach(function (_, id) { if (ub.has(id)) { common.add(id); } });
+    var above = new Set();
+    common.forEach(function (id) {
+      (parents.get(id) || []).forEach(function (e) { if (common.has(e.to)) { above.add(e.to); } });
+    });
+    var best = null;
+    var bestScore = Infinity;
+    common.forEach(function (id) {
+      if (above.has(id)) { return; }
+      var score = ua.get(id).dist + ub.get(id).dist;
+      if (score < bestScore || (score === bestScore && labelOf(id) < labelOf(best))) {
+        best = id;
+        bestScore = score;
+      }
+    });
+    if (best === null) { return null; }
+    return { ancestor: best, a: pathUp(ua, best), b: pathUp(ub, best) };
+  }
+
+  /* Depth of each node in the is-a forest (roots 1), breadth first. */
+  function treeDepths() {
+    var depth = new Map();
+    var queue = [];
+    function walk() {
+      for (var i = 0; i < queue.length; i++) {
+        var d = depth.get(queue[i]) + 1;
+        (kids.get(queue[i]) || []).forEach(function (e) {
+          if (!depth.has(e.from)) { depth.set(e.from, d); queue.push(e.from); }
+        });
+      }
+      queue = [];
+    }
+    data.nodes.forEach(function (n) {
+      if (!(parents.get(n.id) || []).length) { depth.set(n.id, 1); queue.push(n.id); }
+    });
+    walk();
+    data.nodes.forEach(function (n) {  /* cycles without a root */
+      if (!depth.has(n.id)) { depth.set(n.id, 1); queue.push(n.id); walk(); }
+    });
+    return depth;
   }
 
   /* -- vis data ------------------------------------------------------------------ */
@@ -228,7 +308,409 @@
 
   var container = $("gg-network");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
-  window.genaiGraph = { network: network, nodes: nodes, edges: edges, data: data };
+
+  /* -- what is shown: filters, view, collapsed subtrees ------------------------------ */
+
+  var LCA_COLOUR = "#e11d48";
+  var TREE_GAP_X = 320;
+  var TREE_GAP_Y = 46;
+  var TREE_GAP_LEAF = 240;
+  var TREE_ROWS = 8;
+  var hiddenCats = new Set();  // category names switched off in the legend
+  var hiddenRels = new Set();  // relKey(edge) switched off in the legend
+  var collapsed = new Set();   // ids whose is-a subtree is folded away
+  var view = "everything";     // or "taxonomy"
+  var shownNode = new Map();   // id -> drawn?
+  var shownEdge = new Map();
+  var nodeLabel = new Map();   // id -> label currently drawn
+  var placed = new Set();      // ids that have a position worth keeping
+  var home = null;             // positions in the "everything" view, while the taxonomy shows
+  var depths = treeDepths();
+  var panelId = null;          // node described in the panel
+  var pickFrom = null;         // first node of a common-ancestor pick
+  var comparedTo = null;       // second node of the pick on show
+  var marks = { nodes: [], edges: [] };
+  data.nodes.forEach(function (n) {
+    shownNode.set(n.id, true);
+    nodeLabel.set(n.id, n.label);
+    if (typeof n.x === "number") { placed.add(n.id); }
+  });
+  data.edges.forEach(function (e) { shownEdge.set(e.id, true); });
+  var byEdgeId = new Map(data.edges.map(function (e) { return [e.id, e]; }));
+
+  function relKey(e) { return e.kind + "\n" + e.relation; }
+
+  /* Ids hidden because every way down to them from a root passes a collapsed node. */
+  function foldedAway() {
+    var away = new Set();
+    if (!collapsed.size) { return away; }
+    var below = new Set();
+    var stack = [];
+    collapsed.forEach(function (id) {
+      (kids.get(id) || []).forEach(function (e) { stack.push(e.from); });
+    });
+    while (stack.length) {
+      var id = stack.pop();
+      if (below.has(id)) { continue; }
+      below.add(id);
+      (kids.get(id) || []).forEach(function (e) { stack.push(e.from); });
+    }
+    var open = new Set();
+    var queue = [];
+    data.nodes.forEach(function (n) {
+      if (!below.has(n.id)) { open.add(n.id); queue.push(n.id); }
+    });
+    for (var i = 0; i < queue.length; i++) {
+      if (collapsed.has(queue[i])) { continue; }
+      (kids.get(queue[i]) || []).forEach(function (e) {
+        if (!open.has(e.from)) { open.add(e.from); queue.push(e.from); }
+      });
+    }
+    below.forEach(function (id) { if (!open.has(id)) { away.add(id); } });
+    return away;
+  }
+
+  /* Apply filters, view and collapsed subtrees to the drawing. */
+  function refresh() {
+    var away = foldedAway();
+    var nodeUpdates = [];
+    var appeared = [];
+    data.nodes.forEach(function (n) {
+      var show = !hiddenCats.has(n.category) && !away.has(n.id);
+      var label = collapsed.has(n.id) && childCount(n.id) ?
+        n.label + " (+" + childCount(n.id) + ")" : n.label;
+      if (shownNode.get(n.id) !== show || nodeLabel.get(n.id) !== label) {
+        if (show && !shownNode.get(n.id)) { appeared.push(n.id); }
+        shownNode.set(n.id, show);
+        nodeLabel.set(n.id, label);
+        nodeUpdates.push({ id: n.id, hidden: !show, label: label });
+      }
+    });
+    var edgeUpdates = [];
+    data.edges.forEach(function (e) {
+      var show = shownNode.get(e.from) && shownNode.get(e.to) && !hiddenRels.has(relKey(e)) &&
+        (view === "everything" || e.kind !== "relation");
+      if (shownEdge.get(e.id) !== show) {
+        shownEdge.set(e.id, show);
+        edgeUpdates.push({ id: e.id, hidden: !show });
+      }
+    });
+    if (nodeUpdates.length) { nodes.update(nodeUpdates); }
+    if (edgeUpdates.length) { edges.update(edgeUpdates); }
+    if (view === "taxonomy") {
+      layoutTree();
+    } else {
+      placeNear(appeared);
+    }
+    updateStats();
+  }
+
+  /* Move many nodes in one DataSet update (network.moveNode costs O(graph) each). */
+  function moveNodes(moves) {
+    if (moves.length) { nodes.update(moves); }
+  }
+
+  /* Give nodes shown for the first time a place next to a drawn parent or child. */
+  function placeNear(ids) {
+    if (!ids.length) { return; }
+    var positions = network.getPositions();
+    var moves = [];
+    ids.forEach(function (id, k) {
+      if (placed.has(id)) { return; }
+      var anchor = (parents.get(id) || []).concat(kids.get(id) || []).map(function (e) {
+        return e.from === id ? e.to : e.from;
+      }).find(function (other) { return shownNode.get(other) && placed.has(other); });
+      if (anchor === undefined) { return; }
+      var at = positions[anchor];
+      var angle = k * 2.39996;  /* golden angle: siblings spread round their parent */
+      var r = 140 + 12 * Math.sqrt(k);
+      positions[id] = { x: at.x + r * Math.cos(angle), y: at.y + r * Math.sin(angle) };
+      moves.push({ id: id, x: positions[id].x, y: positions[id].y });
+      placed.add(id);
+    });
+    moveNodes(moves);
+  }
+
+  /* Left-to-right tree layout of the drawn nodes along is-a edges. Each node's
+     children that have no drawn children of their own (the leaves) stand in a
+     grid of at most TREE_ROWS rows beside it, so wide levels stay compact. */
+  function layoutTree() {
+    var pos = new Map();
+    var slot = 0;
+    function byLabel(a, b) { return labelOf(a).localeCompare(labelOf(b)); }
+    function hasDrawnKids(id) {
+      return (kids.get(id) || []).some(function (e) { return shownNode.get(e.from); });
+    }
+    function grow(root) {
+      pos.set(root, null);
+      var frames = [{ id: root, depth: 0, kids: null, leaves: null, i: 0 }];
+      while (frames.length) {
+        var f = frames[frames.length - 1];
+        if (f.kids === null) {
+          f.kids = [];
+          f.leaves = [];
+          (kids.get(f.id) || []).forEach(function (e) {
+            if (shownNode.get(e.from) && !pos.has(e.from)) {
+              pos.set(e.from, null);
+              (hasDrawnKids(e.from) ? f.kids : f.leaves).push(e.from);
+            }
+          });
+          f.kids.sort(byLabel);
+          f.leaves.sort(byLabel);
+        }
+        if (f.i < f.kids.length) {
+          frames.push({ id: f.kids[f.i++], depth: f.depth + 1, kids: null, leaves: null, i: 0 });
+          continue;
+        }
+        frames.pop();
+        var x = (f.depth + 1) * TREE_GAP_X;
+        var rows = Math.min(f.leaves.length, Math.max(TREE_ROWS, Math.ceil(Math.sqrt(f.leaves.length / 3))));
+        f.leaves.forEach(function (leaf, k) {
+          pos.set(leaf, {
+            x: x + Math.floor(k / rows) * TREE_GAP_LEAF,
+            y: (slot + (k % rows)) * TREE_GAP_Y
+          });
+        });
+        slot += rows;
+        var low = Infinity;
+        var high = -Infinity;
+        f.kids.concat(f.leaves).forEach(function (c) {
+          var y0 = pos.get(c).y;
+          if (y0 < low) { low = y0; }
+          if (y0 > high) { high = y0; }
+        });
+        var y;
+        if (low <= high) {
+          y = (low + high) / 2;
+        } else {
+          y = slot * TREE_GAP_Y;
+          slot += 1;
+        }
+        pos.set(f.id, { x: f.depth * TREE_GAP_X, y: y });
+      }
+      slot += 1;  /* a little air between trees */
+    }
+    var drawn = data.nodes.filter(function (n) { return shownNode.get(n.id); })
+      .map(function (n) { return n.id; });
+    var roots = drawn.filter(function (id) {
+      return !(parents.get(id) || []).some(function (e) { return shownNode.get(e.to); });
+    });
+    /* Trees first, then the nodes with no is-a link at all (in a grid of their own). */
+    var trees = roots.filter(hasDrawnKids).sort(byLabel);
+    var loners = roots.filter(function (id) { return !hasDrawnKids(id); }).sort(byLabel);
+    var lonely = new Set(loners);
+    trees.forEach(grow);
+    drawn.forEach(function (id) { if (!pos.has(id) && !lonely.has(id)) { grow(id); } });
+    var rows = Math.max(TREE_ROWS, Math.ceil(Math.sqrt(loners.length)));
+    loners.forEach(function (id, k) {
+      if (!pos.has(id)) {
+        pos.set(id, { x: Math.floor(k / rows) * TREE_GAP_LEAF, y: (slot + (k % rows)) * TREE_GAP_Y });
+      }
+    });
+    var moves = [];
+    pos.forEach(function (p, id) { moves.push({ id: id, x: p.x, y: p.y }); });
+    moveNodes(moves);
+  }
+
+  function setView(name) {
+    if (name === view) { return; }
+    network.stopSimulation();
+    network.setOptions({ physics: { enabled: false } });
+    if (name === "taxonomy") {
+      home = network.getPositions();
+      view = name;
+      refresh();
+    } else {
+      view = name;
+      refresh();
+      if (home) {
+        moveNodes(Object.keys(home).map(function (id) {
+          return { id: id, x: home[id].x, y: home[id].y };
+        }));
+      }
+    }
+    $("gg-view-everything").setAttribute("aria-pressed", String(view === "everything"));
+    $("gg-view-taxonomy").setAttribute("aria-pressed", String(view === "taxonomy"));
+    document.body.dataset.view = view;
+    fitDrawn();
+  }
+
+  function toggleSubtree(id) {
+    var before = network.getPositions([id])[id];
+    if (collapsed.has(id)) { collapsed.delete(id); } else { collapsed.add(id); }
+    refresh();
+    /* Keep the node where it was on the screen, whatever moved around it. */
+    var after = network.getPositions([id])[id];
+    var centre = network.getViewPosition();
+    network.moveTo({
+      position: { x: centre.x + after.x - before.x, y: centre.y + after.y - before.y },
+      scale: network.getScale()
+    });
+    if (panelId === id) { showPanel(id); }
+  }
+
+  /* Fold the hierarchy below depth `levels` (roots are level 1); 0 opens everything. */
+  function showLevels(levels) {
+    collapsed.clear();
+    if (levels > 0) {
+      depths.forEach(function (d, id) {
+        if (d === levels && childCount(id)) { collapsed.add(id); }
+      });
+    }
+    refresh();
+    if (ready) { fitDrawn(); }
+  }
+
+  /* Make `id` drawn: switch its category back on and open the subtrees hiding it. */
+  function reveal(id) {
+    var n = byId.get(id);
+    if (!n || shownNode.get(id)) { return; }
+    if (hiddenCats.has(n.category)) {
+      hiddenCats.delete(n.category);
+      var box = catBoxes.get(n.category);
+      if (box) { box.checked = true; }
+    }
+    upward(id).forEach(function (_, above) { if (above !== id) { collapsed.delete(above); } });
+    refresh();
+  }
+
+  function updateStats() {
+    var drawnNodes = 0;
+    shownNode.forEach(function (show) { if (show) { drawnNodes += 1; } });
+    var drawnEdges = 0;
+    shownEdge.forEach(function (show) { if (show) { drawnEdges += 1; } });
+    var text = data.nodes.length + " nodes \u00b7 " + data.edges.length + " edges";
+    if (drawnNodes !== data.nodes.length || drawnEdges !== data.edges.length) {
+      text = drawnNodes + " of " + data.nodes.length + " nodes \u00b7 " +
+        drawnEdges + " of " + data.edges.length + " edges shown";
+    }
+    var stats = $("gg-stats");
+    if (stats.textContent !== text) {
+      stats.textContent = text;
+      resized();  /* the header may have wrapped differently */
+    }
+    setNote();
+  }
+
+  /* The note under the legend: large-graph advice, or what a pick is waiting for. */
+  function setNote(message) {
+    var note = $("gg-note");
+    var parts = [];
+    if (message) {
+      parts.push(message);
+    } else if (pickFrom !== null) {
+      parts.push("Click a second node to see its lowest common ancestor with " +
+        labelOf(pickFrom) + " (Esc cancels).");
+    } else {
+      if (large) {
+        parts.push("Large graph (" + data.nodes.length + " nodes, more than " +
+          data.layout.nodeLimit + "): drawn on a precomputed layout without physics.");
+      }
+      if (collapsed.size) {
+        parts.push("Nodes marked (+n) are collapsed: double-click one to open it, or use Expand all.");
+      }
+      if (large) {
+        parts.push("For a readable picture, filter, or draw a focus: to_html(focus=..., depth=...).");
+      }
+    }
+    note.textContent = parts.join(" ");
+    note.hidden = parts.length === 0;
+  }
+
+  /* The header changed height: fit the canvas to its box now, not on vis' next check. */
+  function resized() {
+    if (typeof network !== "undefined") { network.setSize("100%", "100%"); }
+  }
+  if (typeof ResizeObserver === "function") {
+    new ResizeObserver(function () { resized(); }).observe(container);
+  }
+
+  /* -- lowest common ancestor ---------------------------------------------------- */
+
+  function clearMarks() {
+    if (marks.edges.length) {
+      edges.update(marks.edges.map(function (id) {
+        var v = visEdge(byEdgeId.get(id));
+        return { id: id, color: v.color, width: v.width };
+      }));
+    }
+    if (marks.nodes.length) {
+      nodes.update(marks.nodes.map(function (id) {
+        var v = visNode(byId.get(id));
+        return { id: id, color: v.color, borderWidth: v.borderWidth, shadow: v.shadow || false, size: v.size };
+      }));
+    }
+    marks = { nodes: [], edges: [] };
+  }
+
+  function chainList(list, start, path) {
+    var items = [el("li")];
+    items[0].appendChild(nodeLink(start, false));
+    path.forEach(function (e) {
+      var li = el("li");
+      li.appendChild(el("span", "gg-rel", ARROW + " " + e.relation));
+      li.appendChild(nodeLink(e.to, false));
+      items.push(li);
+    });
+    list.replaceChildren.apply(list, items);
+  }
+
+  function compare(a, b) {
+    pickFrom = null;
+    clearMarks();
+    var found = lowestCommonAncestor(a, b);
+    reveal(a);
+    reveal(b);
+    network.selectNodes([b]);
+    showPanel(b);
+    comparedTo = b;
+    var section = $("gg-panel-lca-section");
+    section.hidden = false;
+    if (!found) {
+      $("gg-panel-lca").textContent = labelOf(a) + " and " + labelOf(b) + " have no common ancestor.";
+      $("gg-panel-lca-a").replaceChildren();
+      $("gg-panel-lca-b").replaceChildren();
+      setNote();
+      return;
+    }
+    reveal(found.ancestor);
+    $("gg-panel-lca").textContent = labelOf(found.ancestor);
+    chainList($("gg-panel-lca-a"), a, found.a);
+    chainList($("gg-panel-lca-b"), b, found.b);
+    var edgeIds = found.a.concat(found.b).map(function (e) { return e.id; });
+    var nodeIds = [a, b, found.ancestor];
+    found.a.concat(found.b).forEach(function (e) {
+      if (nodeIds.indexOf(e.to) < 0) { nodeIds.push(e.to); }
+    });
+    marks = { nodes: nodeIds, edges: edgeIds };
+    edges.update(edgeIds.map(function (id) {
+      return { id: id, width: 5, color: { color: LCA_COLOUR, highlight: LCA_COLOUR, hover: LCA_COLOUR, inherit: false } };
+    }));
+    nodes.update(nodeIds.map(function (id) {
+      var v = visNode(byId.get(id));
+      var colour = v.color;
+      colour.border = LCA_COLOUR;
+      colour.highlight.border = LCA_COLOUR;
+      return {
+        id: id,
+        color: colour,
+        borderWidth: id === found.ancestor ? 6 : 4,
+        shadow: { enabled: id === found.ancestor, color: "rgba(225,29,72,0.5)", size: 18, x: 0, y: 0 }
+      };
+    }));
+    setNote();
+    fitNodes(nodeIds);
+  }
+
+  window.genaiGraph = {
+    network: network,
+    nodes: nodes,
+    edges: edges,
+    data: data,
+    lowestCommonAncestor: lowestCommonAncestor,
+    collapsed: collapsed,
+    view: function () { return view; }
+  };
 
   /* -- side panel -------------------------------------------------------------- */
 
@@ -292,6 +774,29 @@
     rel.replaceChildren.apply(rel, items);
     $("gg-panel-relations-section").hidden = items.length === 0;
 
+    var src = $("gg-panel-sources");
+    src.replaceChildren.apply(src, n.sources.map(function (s) {
+      var li = el("li");
+      var url = webUrl(s);
+      if (url) {
+        var a = el("a", "", s);
+        a.href = url;
+        a.target = "_blank";
+        a.rel = "noopener noreferrer";
+        li.appendChild(a);
+      } else {
+        li.appendChild(el("span", "", s));
+      }
+      return li;
+    }));
+    $("gg-panel-sources-section").hidden = n.sources.length === 0;
+
+    var sub = $("gg-panel-subtree");
+    sub.hidden = childCount(id) === 0;
+    sub.textContent = collapsed.has(id) ? "Expand subtree (" + childCount(id) + ")" : "Collapse subtree";
+    if (id !== comparedTo) { $("gg-panel-lca-section").hidden = true; }
+    panelId = id;
+
     $("gg-panel-curie").textContent = n.curie;
     $("gg-panel-iri").textContent = n.id;
     panel.hidden = false;
@@ -300,6 +805,21 @@
 
   function hidePanel() {
     panel.hidden = true;
+    panelId = null;
+    pickFrom = null;
+    comparedTo = null;
+    clearMarks();
+    setNote();
+  }
+
+  /* An http(s) URL for a source, or null: nothing else becomes a link. */
+  function webUrl(text) {
+    try {
+      var url = new URL(text);
+      return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+    } catch (err) {
+      return null;
+    }
   }
 
   /* How far (in screen pixels, negative = left) the centre of the part of the
@@ -315,6 +835,7 @@
   /* Select a node, describe it in the panel and centre it in the visible part. */
   function selectNode(id, animate) {
     if (!byId.has(id)) { return; }
+    reveal(id);
     network.selectNodes([id]);
     showPanel(id);
     network.focus(id, {
@@ -324,8 +845,15 @@
     });
   }
 
+  /* Fit what is drawn into the part of the canvas the panel leaves visible. */
+  function fitDrawn() {
+    fitNodes(data.nodes.filter(function (n) { return shownNode.get(n.id); })
+      .map(function (n) { return n.id; }));
+  }
+
   /* Fit `ids` into the visible part of the canvas. */
   function fitNodes(ids) {
+    network.redraw();  /* draw first: fit measures the nodes as drawn */
     network.fit({ nodes: ids, maxZoomLevel: 1.2, animation: false });
     var shift = panelShift();
     if (!shift) { return; }
@@ -340,21 +868,53 @@
     network.unselectAll();
   });
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape" && !panel.hidden) {
+    if (event.key !== "Escape") { return; }
+    if (pickFrom !== null) {
+      pickFrom = null;
+      setNote();
+    } else if (!panel.hidden) {
       hidePanel();
       network.unselectAll();
     }
   });
+  $("gg-panel-subtree").addEventListener("click", function () {
+    if (panelId !== null) { toggleSubtree(panelId); }
+  });
+  $("gg-panel-compare").addEventListener("click", function () {
+    if (panelId === null) { return; }
+    clearMarks();
+    comparedTo = null;
+    $("gg-panel-lca-section").hidden = true;
+    pickFrom = panelId;
+    setNote();
+  });
+  $("gg-view-everything").addEventListener("click", function () { setView("everything"); });
+  $("gg-view-taxonomy").addEventListener("click", function () { setView("taxonomy"); });
+  $("gg-expand-all").addEventListener("click", function () { showLevels(0); });
+  $("gg-collapse-all").addEventListener("click", function () {
+    showLevels(data.layout.levels > 0 ? data.layout.levels : 2);
+  });
 
   network.on("click", function (params) {
     if (params.nodes.length) {
-      showPanel(params.nodes[0]);
+      var id = params.nodes[0];
+      if (pickFrom !== null && id !== pickFrom) {
+        compare(pickFrom, id);
+      } else {
+        showPanel(id);
+      }
     } else if (!params.edges.length) {
       hidePanel();
     }
   });
   network.on("doubleClick", function (params) {
-    if (params.nodes.length) { selectNode(params.nodes[0], true); }
+    if (!params.nodes.length) { return; }
+    var id = params.nodes[0];
+    if (childCount(id)) {
+      toggleSubtree(id);
+    } else {
+      selectNode(id, true);
+    }
   });
 
   /* -- search ---------------------------------------------------------------- */
@@ -449,24 +1009,72 @@
     return item;
   }
 
+  /* A legend entry that is also a filter: unticking it hides what it names. */
+  function filterItem(mark, name, n, hidden, key) {
+    var item = el("label", "gg-legend-item gg-filter");
+    var box = document.createElement("input");
+    box.type = "checkbox";
+    box.checked = true;
+    box.addEventListener("change", function () {
+      if (box.checked) { hidden.delete(key); } else { hidden.add(key); }
+      refresh();
+    });
+    item.appendChild(box);
+    item.appendChild(mark);
+    item.appendChild(el("span", "", name));
+    item.appendChild(el("span", "gg-count", String(n)));
+    return { item: item, box: box };
+  }
+  var catBoxes = new Map();
+
   var legend = $("gg-legend");
   var cats = legendGroup("Categories");
   data.legend.categories.forEach(function (c) {
-    cats.appendChild(legendItem(swatch(c.color, false), c.name, c.count));
+    var f = filterItem(swatch(c.color, false), c.name, c.count, hiddenCats, c.name);
+    catBoxes.set(c.name, f.box);
+    cats.appendChild(f.item);
+  });
+  var rels = legendGroup("Relations");
+  var edgeColours = { subclass: "#334155", type: "#0e7490", relation: "#8b5cf6" };
+  data.legend.relations.forEach(function (r) {
+    var mark = el("span", "gg-line");
+    mark.style.borderTopColor = edgeColours[r.kind] || "#64748b";
+    rels.appendChild(filterItem(mark, r.name, r.count, hiddenRels, r.kind + "\n" + r.name).item);
   });
   var shapes = legendGroup("Shapes");
   data.legend.shapes.forEach(function (s) {
     var mark = swatch("#64748b", s.shape === "diamond");
     shapes.appendChild(legendItem(mark, s.name, s.count));
   });
+  /* Many relations: fold their filters behind a button, so the graph keeps the screen. */
+  var MAX_OPEN_RELATIONS = 8;
+  if (data.legend.relations.length > MAX_OPEN_RELATIONS) {
+    var more = el("button", "gg-legend-more");
+    more.type = "button";
+    var fold = function (folded) {
+      rels.classList.toggle("gg-folded", folded);
+      more.textContent = folded ? "show all " + data.legend.relations.length : "hide";
+      more.setAttribute("aria-expanded", folded ? "false" : "true");
+    };
+    fold(true);
+    more.addEventListener("click", function () {
+      fold(!rels.classList.contains("gg-folded"));
+      resized();
+    });
+    rels.firstChild.after(more);
+  }
   var lines = legendGroup("Edges");
+  /* An open relations group already shows what each colour means. */
+  var kindsShown = data.legend.relations.length > 0 &&
+    data.legend.relations.length <= MAX_OPEN_RELATIONS;
   data.legend.edges.forEach(function (e) {
+    if (kindsShown && (e.key === "subclass" || e.key === "type" || e.key === "relation")) { return; }
     var mark = el("span", "gg-line" + (e.style === "dashed" ? " gg-dashed" : "") +
       (e.style === "thick" ? " gg-thick" : ""));
     mark.style.borderTopColor = safeColour(e.color, "#64748b");
     lines.appendChild(legendItem(mark, e.name, e.count));
   });
-  [cats, shapes, lines].forEach(function (group) {
+  [cats, rels, shapes, lines].forEach(function (group) {
     if (group.children.length > 1) { legend.appendChild(group); }
   });
 
@@ -474,11 +1082,14 @@
   function showLegend(show) {
     legend.hidden = !show;
     toggle.setAttribute("aria-expanded", show ? "true" : "false");
+    resized();
   }
   toggle.addEventListener("click", function () { showLegend(legend.hidden); });
   if (window.innerWidth < 720) { showLegend(false); }  /* small screens: the graph first */
 
   /* -- layout, then ready ---------------------------------------------------------- */
+
+  if (data.layout.levels > 0) { showLevels(data.layout.levels); } else { updateStats(); }
 
   var loading = $("gg-loading");
   var laidOut = large || count === 0;
@@ -488,6 +1099,8 @@
     if (ready) { return; }
     ready = true;
     loading.hidden = count > 0;
+    var at = network.getPositions();
+    Object.keys(at).forEach(function (id) { if (shownNode.get(id)) { placed.add(id); } });
     var onPath = data.nodes.filter(function (n) { return n.highlight; })
       .map(function (n) { return n.id; });
     var focus = data.focus !== null && byId.has(data.focus) ? data.focus : null;
