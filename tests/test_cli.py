@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -201,3 +202,15 @@ def test_python_dash_m() -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_viz_levels(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--levels opens the page at the top levels; a negative count is a one-line error."""
+    out = tmp_path / "top.html"
+    code, _, _ = run(["viz", "-o", str(out), "--levels", "2"], capsys)
+    data = re.search(
+        r'<script type="application/json" id="graph-data">(.*?)</script>', out.read_text(), re.S
+    )
+    assert code == 0 and data is not None and json.loads(data.group(1))["layout"]["levels"] == 2
+    code, _, err = run(["viz", "-o", str(out), "--levels", "-1"], capsys)
+    assert code == 2 and "Traceback" not in err

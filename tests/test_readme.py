@@ -70,3 +70,20 @@ def test_test_command_is_marked() -> None:
     assert text.count("<!-- test-command -->") == 1
     ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
     assert "<!-- test-command -->" in ci
+
+
+def test_images_exist_and_the_notebook_excerpt_is_real() -> None:
+    """Every image the README shows is in the repository; its notebook excerpt is the notebook's code."""
+    import nbformat
+
+    text = README.read_text(encoding="utf-8")
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
+    assert len(images) >= 3
+    for image in images:
+        assert (README.parent / image).is_file(), image
+    notebook = nbformat.read(README.parent / "examples" / "visualization.ipynb", as_version=4)
+    code = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "code")
+    excerpt = text.split("From `examples/visualization.ipynb`:", 1)[1].split("```python\n", 1)[1]
+    for line in excerpt.split("```", 1)[0].splitlines():
+        statement = line.split("  #", 1)[0].strip()
+        assert statement in code, statement

@@ -128,6 +128,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--explain", nargs=2, metavar=("X", "Y"), help="highlight the proof that X is a Y"
     )
+    p.add_argument(
+        "--levels",
+        type=int,
+        metavar="N",
+        help="open with only the top N levels of the is-a tree shown (the rest on demand)",
+    )
 
     p = command(
         "export",
@@ -367,6 +373,7 @@ def _viz(kg: KnowledgeGraph, args: argparse.Namespace, out: TextIO) -> int:
         depth=args.depth,
         title=args.title,
         explain=(args.explain[0], args.explain[1]) if args.explain else None,
+        levels=args.levels,
     )
     print(f"wrote {args.output}", file=out)
     return YES

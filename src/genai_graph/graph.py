@@ -1217,6 +1217,7 @@ class KnowledgeGraph:
         title: str | None = None,
         entailment: str | None = None,
         explain: tuple[NameLike, NameLike] | None = None,
+        levels: int | None = None,
     ) -> str:
         """Draw the graph as one self-contained, offline HTML page.
 
@@ -1235,6 +1236,10 @@ class KnowledgeGraph:
             :attr:`entailment`.
         explain : (name, name), optional
             Highlight the proof that the first concept is a second.
+        levels : int, optional
+            Open the page with only the top `levels` of the is-a tree shown (the
+            rest expands on demand). By default graphs above 10,000 nodes open
+            at as many top levels as fit in 2,000 nodes, smaller ones whole.
 
         Returns
         -------
@@ -1250,7 +1255,13 @@ class KnowledgeGraph:
         from .views.page import render_page
 
         html = render_page(
-            self, focus=focus, depth=depth, title=title, entailment=entailment, explain=explain
+            self,
+            focus=focus,
+            depth=depth,
+            title=title,
+            entailment=entailment,
+            explain=explain,
+            levels=levels,
         )
         if path is not None:
             write_atomic(Path(path), html)
@@ -1264,6 +1275,7 @@ class KnowledgeGraph:
         explain: tuple[NameLike, NameLike] | None = None,
         entailment: str | None = None,
         title: str | None = None,
+        levels: int | None = None,
         height: int | str = 650,
     ) -> GraphView:
         """Draw the graph inline in a Jupyter notebook (classic, Lab or VS Code).
@@ -1291,7 +1303,12 @@ class KnowledgeGraph:
         from .notebook import GraphView
 
         page = self.to_html(
-            focus=focus, depth=depth, title=title, entailment=entailment, explain=explain
+            focus=focus,
+            depth=depth,
+            title=title,
+            entailment=entailment,
+            explain=explain,
+            levels=levels,
         )
         return GraphView(page, height=height, title=title)
 
