@@ -187,9 +187,7 @@ class Report:
         head = "".join(
             f"<th style='{cell}'>{h}</th>" for h in ("Level", "Check", "Term", "Message", "Hint")
         )
-        more = (
-            f"<p>... and {len(self.findings) - 500} more</p>" if len(self.findings) > 500 else ""
-        )
+        more = f"<p>... and {len(self.findings) - 500} more</p>" if len(self.findings) > 500 else ""
         return (
             f"<div><p>{html.escape(self.summary())}</p>"
             f"<table style='border-collapse:collapse'><thead><tr>{head}</tr></thead>"
