@@ -1103,7 +1103,8 @@ class KnowledgeGraph:
         """Return the graph of classes and individuals as a networkx MultiDiGraph.
 
         Nodes are IRI strings with ``label``, ``kind``, ``category``,
-        ``definition``, ``synonyms`` and ``curie`` attributes. Edges run from
+        ``definition``, ``synonyms``, ``sources`` (dcterms:source and
+        rdfs:seeAlso values) and ``curie`` attributes. Edges run from
         child to parent (``kind="subclass"``), from individual to class
         (``kind="type"``) and along each relation (``kind="relation"``), with
         ``relation`` (a readable name), ``predicate`` (the IRI) and ``stated``.
