@@ -7,6 +7,7 @@ import gc
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable, Generator, Iterator
 from contextvars import ContextVar
 from itertools import islice
@@ -25,6 +26,7 @@ __all__ = [
     "distinct_terms",
     "gc_paused",
     "predicate_pairs",
+    "rdflib_deprecations_hidden",
     "run_with_deadline",
 ]
 
@@ -265,3 +267,37 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+# warnings.catch_warnings is not thread-safe: it saves the process-wide filter
+# list on entry and puts it back on exit, so two threads that overlap restore
+# each other's lists (a filter leaks in for good, or another thread's is taken
+# away while its query still runs). All threads share one catch_warnings here:
+# the first to enter installs the filter, the last to leave restores the list.
+_hidden_lock = threading.Lock()
+_hidden_users = 0
+_hidden_saved: warnings.catch_warnings | None = None
+
+
+@contextlib.contextmanager
+def rdflib_deprecations_hidden() -> Iterator[None]:
+    """Hide rdflib's DeprecationWarnings within the block, safely from many threads at once.
+
+    rdflib's SPARQL engine calls its own deprecated Dataset API; users cannot act on that.
+    """
+    global _hidden_users, _hidden_saved
+    with _hidden_lock:
+        if _hidden_users == 0:
+            saved = warnings.catch_warnings()
+            saved.__enter__()
+            warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"rdflib(\.|$)")
+            _hidden_saved = saved
+        _hidden_users += 1
+    try:
+        yield
+    finally:
+        with _hidden_lock:
+            _hidden_users -= 1
+            if _hidden_users == 0 and _hidden_saved is not None:
+                _hidden_saved.__exit__(None, None, None)
+                _hidden_saved = None

@@ -595,6 +595,9 @@ _RESULT_FORMATS = (
 
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's default listen backlog of 5 overflows when dozens of clients
+    # connect at once, and Linux then resets some of the new connections.
+    request_queue_size = 128
     sparql: SparqlServer
 
     def __init__(self, address: tuple[str, int], family: int, owner: SparqlServer) -> None:

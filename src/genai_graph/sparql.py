@@ -28,7 +28,7 @@ import io
 import json
 import math
 import re
-import warnings
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import islice
 from typing import Any
@@ -44,7 +44,7 @@ from rdflib.plugins.sparql.update import evalUpdate
 from rdflib.query import Result, ResultRow
 from rdflib.term import Identifier
 
-from ._store import run_with_deadline
+from ._store import rdflib_deprecations_hidden, run_with_deadline
 from .errors import GenAIGraphError, MissingExtraError, QueryError
 from .model import Concept
 from .namespaces import PREFIXES
@@ -149,9 +149,7 @@ def run_query(
         return _evaluate(graph, prepared, initial, shorten, max_rows)
 
     try:
-        with warnings.catch_warnings():
-            # rdflib's engine calls its own deprecated Dataset API; users can't act on that.
-            warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"rdflib(\.|$)")
+        with rdflib_deprecations_hidden():  # thread-safe, unlike warnings.catch_warnings
             if timeout is None:
                 return evaluate()
             return run_with_deadline(timeout, evaluate)
@@ -249,10 +247,7 @@ def run_update(graph: Graph, text: str, *, bindings: Bindings | None = None) -> 
     initial = _initial_bindings(bindings, _variables(translated.algebra))
     with _journaled(graph) as journal:
         try:
-            with warnings.catch_warnings():
-                warnings.filterwarnings(
-                    "ignore", category=DeprecationWarning, module=r"rdflib(\.|$)"
-                )
+            with rdflib_deprecations_hidden():
                 for operation in translated.algebra:
                     if operation.name in ("Clear", "Drop"):  # DEFAULT or ALL: the one graph
                         graph.remove((None, None, None))
@@ -411,10 +406,17 @@ _TOO_DEEP = (
 )
 
 
+# rdflib's pyparsing grammar is not thread-safe: parse actions called for the first
+# time from two threads at once fail (pyparsing works out their arity by trial,
+# "postParse2() missing 1 required positional argument"). One parse at a time.
+_PARSE_LOCK = threading.Lock()
+
+
 def _parse(parse: Callable[[str], Any], text: str) -> Any:
-    """Parse with rdflib, turning its recursion-depth failures into a QueryError."""
+    """Parse with rdflib (one thread at a time), turning recursion-depth failures into a QueryError."""
     try:
-        return parse(text)
+        with _PARSE_LOCK:
+            return parse(text)
     except RecursionError:
         raise QueryError(_TOO_DEEP) from None
 
