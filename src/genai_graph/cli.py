@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
@@ -17,7 +19,7 @@ from typing import TextIO
 from . import __version__
 from ._write import write_atomic
 from .endpoint import DEFAULT_MAX_ROWS, DEFAULT_TIMEOUT, serve
-from .errors import GenAIGraphError
+from .errors import GenAIGraphError, GenAIGraphWarning
 from .graph import KnowledgeGraph, load
 from .reasoning.regimes import ENTAILMENTS
 from .sparql import SelectResult
@@ -118,6 +120,18 @@ def _parser() -> argparse.ArgumentParser:
         choices=("table", "csv", "json"),
         default="table",
         help="output for SELECT results (default: table)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        metavar="S",
+        help="stop the query after S seconds with an error (default: no limit)",
+    )
+    p.add_argument(
+        "--max-rows",
+        type=int,
+        metavar="N",
+        help="print at most N rows of a SELECT result, saying so on stderr if there were more",
     )
 
     p = command("viz", "Write an interactive, offline HTML map of the graph.")
@@ -230,6 +244,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     0
     """
     args = _parser().parse_args(argv)
+    # rdflib logs odd IRIs to the root logger's last-resort handler; its messages are not ours
+    logging.getLogger("rdflib").addHandler(logging.NullHandler())
+    with warnings.catch_warnings():
+        # our warnings are one line each, whatever filters the interpreter was started with
+        warnings.simplefilter("default", GenAIGraphWarning)
+        warnings.showwarning = _show_warning
+        return _run(args)
+
+
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    if issubclass(category, GenAIGraphWarning):
+        print(f"genai-graph: warning: {message}", file=sys.stderr)
+    else:
+        sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+
+def _run(args: argparse.Namespace) -> int:
     out = sys.stdout
     try:
         files = [*args.ontology, *getattr(args, "files", [])]
@@ -350,7 +388,16 @@ def _query(kg: KnowledgeGraph, args: argparse.Namespace, out: TextIO) -> int:
         text = sys.stdin.read()
     else:
         text = args.sparql
-    result = kg.query(text, entailment=args.entailment or "told")
+    if args.timeout is not None and args.timeout <= 0:
+        raise GenAIGraphError("--timeout must be a positive number of seconds")
+    if args.max_rows is not None and args.max_rows < 0:
+        raise GenAIGraphError("--max-rows must be 0 or more")
+    result = kg.query(
+        text,
+        entailment=args.entailment or "told",
+        timeout=args.timeout,
+        max_rows=args.max_rows,
+    )
     if isinstance(result, bool):
         print("true" if result else "false", file=out)
         return YES if result else NO
@@ -361,6 +408,12 @@ def _query(kg: KnowledgeGraph, args: argparse.Namespace, out: TextIO) -> int:
         args.format
     ]()
     out.write(formatted if formatted.endswith("\n") else formatted + "\n")
+    if result.truncated:
+        print(
+            f"genai-graph: note: showing the first {args.max_rows} rows; there are more "
+            "(raise --max-rows)",
+            file=sys.stderr,
+        )
     return YES
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 import time
 import warnings
 from importlib.resources import as_file
@@ -238,6 +239,7 @@ class KnowledgeGraph:
                 self._graph.bind(prefix, ns, override=False)
         self._built_at = -1
         self._cache: dict[str, Any] = {}
+        self._cache_lock = threading.RLock()  # cache builds, so threads build each entry once
 
     # -- state -------------------------------------------------------------
 
@@ -278,14 +280,23 @@ class KnowledgeGraph:
         return self._graph
 
     def _cached(self, key: str, build: Any) -> Any:
-        if self._built_at != self._store.generation:
-            self._cache.clear()
-            self._built_at = self._store.generation
-        try:
-            return self._cache[key]
-        except KeyError:
-            value = self._cache[key] = build()
-            return value
+        # Readers from many threads: a hit needs no lock (one dict read); a miss builds
+        # under the graph's re-entrant lock (builds nest: dataset -> inferred -> regime),
+        # checking again inside so that each cache entry is built once.
+        if self._built_at == self._store.generation:
+            try:
+                return self._cache[key]
+            except KeyError:
+                pass
+        with self._cache_lock:
+            if self._built_at != self._store.generation:
+                self._cache.clear()
+                self._built_at = self._store.generation
+            try:
+                return self._cache[key]
+            except KeyError:
+                value = self._cache[key] = build()
+                return value
 
     def _regime(self, entailment: str | None = None) -> Regime:
         name = self.entailment if entailment is None else _check_entailment(entailment)
@@ -1047,6 +1058,69 @@ class KnowledgeGraph:
         from .report import run_report
 
         return run_report(self)
+
+    def save(self, path: str | os.PathLike[str], format: str | None = None) -> Path:
+        """Write the asserted statements (never the inferred ones) to `path`, atomically.
+
+        The file is written to a temporary file and renamed into place, so an
+        existing file is replaced whole or left as it was. Loading it again
+        gives the same graph (isomorphic: the same triples up to blank node names).
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            Where to write.
+        format : {"turtle", "nt", "xml", "json-ld"}, optional
+            The syntax; by default from the suffix: ``.ttl`` Turtle, ``.nt``
+            N-Triples, ``.rdf``/``.owl``/``.xml`` RDF/XML, ``.jsonld``/``.json``
+            JSON-LD; Turtle for any other suffix.
+
+        Returns
+        -------
+        pathlib.Path
+            The path written.
+
+        Raises
+        ------
+        GenAIGraphError
+            If the format is unknown, the graph cannot be written in it (RDF/XML
+            needs every predicate to split into namespace and local name), or
+            the file cannot be written.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> target = pathlib.Path(tempfile.mkdtemp()) / "copy.ttl"
+        >>> _ = kg.save(target)
+        >>> len(genai_graph.load(target, bundled=False)) == len(kg)
+        True
+        """
+        aliases = {
+            "turtle": "turtle",
+            "ttl": "turtle",
+            "nt": "nt",
+            "ntriples": "nt",
+            "n-triples": "nt",
+            "xml": "xml",
+            "rdf/xml": "xml",
+            "rdfxml": "xml",
+            "json-ld": "json-ld",
+            "jsonld": "json-ld",
+        }
+        suffixes = {".nt": "nt", ".rdf": "xml", ".owl": "xml", ".xml": "xml"}
+        suffixes |= {".jsonld": "json-ld", ".json": "json-ld"}
+        target = Path(path)
+        if format is None:
+            fmt = suffixes.get(target.suffix.lower(), "turtle")
+        elif format.lower() in aliases:
+            fmt = aliases[format.lower()]
+        else:
+            raise GenAIGraphError(
+                f"unknown format {format!r}: use turtle, nt, xml (RDF/XML) or json-ld"
+            )
+        from .loading import serialize
+
+        return write_atomic(target, serialize(self._graph, fmt, str(target)))
 
     # -- counts ----------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import json
 import os
 import re
@@ -37,18 +38,20 @@ from rdflib.term import Node
 
 from ._store import gc_paused
 from ._write import write_atomic
-from .errors import OntologyLoadError
+from .errors import GenAIGraphWarning, OntologyLoadError
 
 if TYPE_CHECKING:
     from importlib.abc import Traversable  # importlib.resources.abc is 3.11+
 
 __all__ = [
+    "DEFAULT_MAX_BYTES",
     "FORMATS",
     "UNSUPPORTED",
     "Source",
     "bundled_ontology",
     "bundled_triples",
     "guess_format",
+    "max_bytes",
     "parse_into",
 ]
 
@@ -381,6 +384,25 @@ def parse_into(graph: Graph, sources: Iterable[Source]) -> None:
         _parse_file(graph, source)
 
 
+_IMPORTS = URIRef(_OWL + "imports")
+
+
+def _warn_imports(graph: Graph, name: str, before: set[Node]) -> None:
+    """Warn that the owl:imports `name` added were not fetched (nothing is ever downloaded)."""
+    new = sorted(str(o) for o in set(graph.objects(None, _IMPORTS)) - before)
+    if new:
+        shown = ", ".join(f"<{iri}>" for iri in new[:3]) + (
+            f" and {len(new) - 3} more" if len(new) > 3 else ""
+        )
+        warnings.warn(
+            f"{name} imports {shown}, not fetched: genai-graph never downloads anything; "
+            "to use an imported ontology, download it and load it too (load(file, other) "
+            "or genai-graph -O other.ttl)",
+            GenAIGraphWarning,
+            stacklevel=2,
+        )
+
+
 def _statements(quads: Iterable[tuple[Node, Node, Node, Any]]) -> Iterator[tuple[Node, Node, Node]]:
     """Yield the triples of `quads`, leaving out N3 formulas (rules), which are not statements."""
     for s, p, o, _ in quads:
@@ -405,6 +427,48 @@ def _local_path(source: str | os.PathLike[str]) -> Path:
     )
 
 
+DEFAULT_MAX_BYTES = 2 * 1024**3
+"""Largest file the memory store parses (2 GiB) unless ``$GENAI_GRAPH_MAX_BYTES`` says otherwise."""
+
+
+def max_bytes() -> int:
+    """Return the size limit for files parsed into memory: ``$GENAI_GRAPH_MAX_BYTES`` or 2 GiB.
+
+    rdflib holds a whole file, and then its triples, in memory (several times
+    the file's size), so a larger file is refused before it is read rather
+    than exhausting memory; the Oxigraph store streams files of any size.
+    The variable takes a number of bytes, optionally with a K, M, G or T suffix
+    (powers of 1024); ``0`` or ``off`` lifts the limit.
+
+    Examples
+    --------
+    >>> max_bytes() == DEFAULT_MAX_BYTES or "GENAI_GRAPH_MAX_BYTES" in os.environ
+    True
+    """
+    setting = os.environ.get("GENAI_GRAPH_MAX_BYTES", "").strip()
+    if not setting:
+        return DEFAULT_MAX_BYTES
+    if setting.lower() in ("0", "off", "none", "no"):
+        return 0
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([KMGT]?)i?B?", setting, re.IGNORECASE)
+    if match is None:
+        raise OntologyLoadError(
+            "$GENAI_GRAPH_MAX_BYTES",
+            f"{setting!r} is not a size; give bytes, e.g. 500000000 or 4G, or 0 for no limit",
+        )
+    scale = 1024 ** " KMGT".index(match.group(2).upper() or " ")
+    return int(float(match.group(1)) * scale)
+
+
+def _size(n: float) -> str:
+    """Return `n` bytes for people: ``3.0 GiB``, ``12.5 MiB``, ``800 bytes``."""
+    for unit in ("bytes", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1024
+    raise AssertionError  # pragma: no cover
+
+
 def _parse_file(graph: Graph, source: str | os.PathLike[str]) -> None:
     name = str(source)
     path = _local_path(source)
@@ -412,15 +476,46 @@ def _parse_file(graph: Graph, source: str | os.PathLike[str]) -> None:
         raise OntologyLoadError(name, "no such file")
     if path.is_dir():
         raise OntologyLoadError(name, "is a directory, not an RDF file")
+    limit = max_bytes()
+    try:
+        size = path.stat().st_size
+    except OSError as err:
+        raise OntologyLoadError(name, err.strerror or str(err)) from err
+    if limit and size > limit:
+        raise OntologyLoadError(
+            name,
+            f"the file is {_size(size)}, over the limit of {_size(limit)} for the memory store "
+            "(parsing it would need several times that in memory); raise the limit with "
+            "GENAI_GRAPH_MAX_BYTES (e.g. GENAI_GRAPH_MAX_BYTES=8G), or use the Oxigraph store, "
+            "which streams: load(..., store='oxigraph', path=DIR) or genai-graph --db DIR",
+        )
     try:
         data = path.read_bytes()
     except OSError as err:
         raise OntologyLoadError(name, err.strerror or str(err)) from err
+    except MemoryError as err:
+        raise OntologyLoadError(
+            name, f"the file is {_size(size)}, too large to read into memory here"
+        ) from err
     fmt = guess_format(path, data[:_SNIFF_BYTES])
     expected = FORMATS.get(path.suffix.lower(), fmt)
+    imported = set(graph.objects(None, _IMPORTS))
     try:
         parse_bytes(graph, data, fmt, name)
     except OntologyLoadError as err:
+        sniffed = _sniff(data[:_SNIFF_BYTES])
+        if sniffed == "json-ld" and not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+            sniffed = None  # "[" also starts Turtle's blank nodes
+        if fmt == expected and sniffed not in (None, fmt) and fmt not in ("n3", "nt", "trig"):
+            # a .ttl file holding JSON-LD or RDF/XML: say that the extension is the likely problem
+            looks, read_as = _FORMAT_NAMES.get(sniffed, sniffed), _FORMAT_NAMES.get(fmt, fmt)
+            raise OntologyLoadError(
+                name,
+                f"{err.reason} (read as {read_as} because of its {path.suffix or 'missing'} "
+                f"extension, but its content looks like {looks}: is the extension wrong?)",
+                line=err.line,
+                column=err.column,
+            ) from err
         if fmt == expected or fmt in UNSUPPORTED:
             raise
         # say why a .owl file got a Turtle error: its content did not look like RDF/XML
@@ -432,6 +527,7 @@ def _parse_file(graph: Graph, source: str | os.PathLike[str]) -> None:
             line=err.line,
             column=err.column,
         ) from err
+    _warn_imports(graph, name, imported)
 
 
 def parse_bytes(graph: Graph, data: bytes, fmt: str, name: str) -> None:
@@ -553,3 +649,89 @@ def _position(text: str | bytes, offset: int) -> tuple[int, int]:
     line = text.count(newline, 0, offset) + 1  # type: ignore[arg-type]
     start = text.rfind(newline, 0, offset) + 1  # type: ignore[arg-type]
     return line, offset - start + 1
+
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_PLAIN_FORMS = {
+    "http://www.w3.org/2001/XMLSchema#integer": re.compile(r"[+-]?\d+"),
+    "http://www.w3.org/2001/XMLSchema#decimal": re.compile(r"[+-]?\d*\.\d+"),
+    "http://www.w3.org/2001/XMLSchema#double": re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)[eE][+-]?\d+"),
+    "http://www.w3.org/2001/XMLSchema#boolean": re.compile(r"true|false"),
+}
+
+
+def _sort_key(node: Node) -> tuple[str, str, str, str]:
+    datatype = getattr(node, "datatype", None)
+    return (
+        type(node).__name__,
+        str(node),
+        str(datatype or ""),
+        getattr(node, "language", "") or "",
+    )
+
+
+def serialize(graph: Graph, fmt: str, name: str) -> bytes:
+    """Return `graph` in `fmt` (turtle, nt, xml or json-ld) as UTF-8, refusing to lose anything.
+
+    rdflib's Turtle writer shortens numbers to six digits (``10000001.0`` becomes
+    ``1e+07``); here a number is written bare only when its lexical form reads
+    back unchanged, and quoted with its datatype otherwise. RDF/XML cannot hold
+    control characters, and rdflib's JSON-LD and RDF/XML writers drop some
+    shapes (a blank node that is its own object): those are refused with a
+    GenAIGraphError that names a syntax that works.
+    """
+    from rdflib.plugins.serializers.turtle import _GEN_QNAME_FOR_DT, TurtleSerializer
+
+    from .errors import GenAIGraphError
+
+    if fmt == "xml":
+        for triple in graph:
+            for term in triple:
+                bad = _XML_INVALID.search(str(term))
+                if bad is not None:
+                    raise GenAIGraphError(
+                        f"cannot write {name!r} as RDF/XML: XML cannot hold the control character "
+                        f"U+{ord(bad.group()):04X} (in {str(term)[:60]!r}); save as Turtle (.ttl) "
+                        "or N-Triples (.nt) instead"
+                    )
+
+    class _LosslessTurtle(TurtleSerializer):
+        def sortProperties(self, properties: Any) -> list[Any]:  # noqa: N802  # rdflib's name
+            # rdflib compares literal values, and Decimal("-0.0") < float("nan") raises
+            for objects in properties.values():
+                objects.sort(key=_sort_key)
+            first = [p for p in self.predicateOrder if p in properties]
+            return list(dict.fromkeys([*first, *sorted(properties)]))
+
+        def label(self, node: Node, position: int) -> str:
+            if isinstance(node, Literal) and node.datatype is not None:
+                form = _PLAIN_FORMS.get(str(node.datatype))
+                if form is None or not form.fullmatch(str(node)):
+                    return node._literal_n3(
+                        use_plain=False,
+                        qname_callback=lambda dt: self.get_pname(dt, _GEN_QNAME_FOR_DT),
+                    )
+                return str(node)
+            return str(super().label(node, position))
+
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"rdflib")
+            if fmt == "turtle":
+                stream = io.BytesIO()
+                _LosslessTurtle(graph).serialize(stream, encoding="utf-8")
+                data = stream.getvalue()
+            else:
+                data = graph.serialize(format=fmt, encoding="utf-8")
+    except Exception as err:  # rdflib's serializers raise plain exceptions
+        raise GenAIGraphError(f"cannot write {name!r} as {fmt}: {err}") from err
+    if fmt in ("xml", "json-ld"):  # writers known to drop shapes they cannot express
+        check = Graph()
+        parse_bytes(check, data, fmt, name)
+        if len(check) != len(graph):
+            raise GenAIGraphError(
+                f"cannot write {name!r} as {_FORMAT_NAMES[fmt]}: rdflib's writer would keep "
+                f"{len(check)} of the {len(graph)} triples (it cannot express some blank node "
+                "shapes); save as Turtle (.ttl) or N-Triples (.nt) instead"
+            )
+    return data

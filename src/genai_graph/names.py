@@ -55,6 +55,33 @@ def normalize(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
+def _lookalike(name: str) -> str:
+    """Return a message for an unknown `name` that says which look-alike character it holds, if any.
+
+    A Cyrillic or Greek letter among Latin ones ("LL" and a Cyrillic Em)
+    or an invisible formatting character (a zero-width space) makes a name
+    look right and match nothing; an empty string when there is none.
+
+    Examples
+    --------
+    >>> _lookalike("LL\u041c").endswith("(it contains U+041C CYRILLIC CAPITAL LETTER EM, a Latin look-alike)")
+    True
+    >>> _lookalike("LLM")
+    ''
+    """
+    latin = any(c.isascii() and c.isalpha() for c in name)
+    for char in name:
+        if unicodedata.category(char) == "Cf":
+            what = "an invisible character"  # a zero-width space, a soft hyphen
+        elif latin and unicodedata.name(char, "").startswith(("CYRILLIC ", "GREEK ", "ARMENIAN ")):
+            what = "a Latin look-alike"
+        else:
+            continue
+        code = f"U+{ord(char):04X} {unicodedata.name(char, '')}".rstrip()
+        return f"unknown name {name!r} (it contains {code}, {what})"
+    return ""
+
+
 def _local_name(iri: str) -> str:
     for sep in ("#", "/", ":"):
         if sep in iri:
@@ -153,7 +180,7 @@ class NameIndex:
                 if len(matches) == 1:
                     return next(iter(matches))
                 raise AmbiguousNameError(name, sorted(self.curie(str(m)) for m in matches))
-        raise UnknownConceptError(name, self.suggest(text))
+        raise UnknownConceptError(name, self.suggest(text), reason=_lookalike(name))
 
     def _known_iri(self, iri: str, name: str) -> URIRef:
         ref = URIRef(iri)
