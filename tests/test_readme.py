@@ -87,3 +87,12 @@ def test_images_exist_and_the_notebook_excerpt_is_real() -> None:
     for line in excerpt.split("```", 1)[0].splitlines():
         statement = line.split("  #", 1)[0].strip()
         assert statement in code, statement
+
+
+def test_bad_input_table_matches_the_tests() -> None:
+    """The README's bad-input table lists exactly the rows tests/test_bad_input.py runs."""
+    from .test_bad_input import TABLE
+
+    text = README.read_text(encoding="utf-8")
+    shown = set(re.findall(r"`(test_bad_input\.py::test_bad_input\[[^\]]+\])`", text))
+    assert shown == {test for _, _, test in TABLE()}
