@@ -874,3 +874,15 @@ def test_query_points_updates_to_update(kg: genai_graph.KnowledgeGraph) -> None:
     """query() refuses an update and names update()."""
     with pytest.raises(QueryError, match=r"update\(\)"):
         kg.query("INSERT DATA { genai:X a owl:Class }")
+
+
+def test_update_refuses_statements_that_are_not_rdf() -> None:
+    """An update that would give a literal as subject is refused whole, so save/load stay lossless."""
+    kg = genai_graph.load(bundled=False)
+    kg.update("INSERT DATA { <http://e/a> <http://e/p> <http://e/o> }")
+    with pytest.raises(genai_graph.QueryError, match="a subject must be an IRI or a blank node"):
+        kg.update(
+            "INSERT { <http://e/b> <http://e/p> <http://e/o> . ?x <http://e/p> <http://e/o> } "
+            'WHERE { BIND("lit" AS ?x) }'
+        )
+    assert len(kg.graph) == 1

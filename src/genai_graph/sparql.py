@@ -339,7 +339,16 @@ def _journaled(graph: Graph) -> Iterator[_Journal]:
     def read_first(pattern: Any) -> Iterator[Any]:
         return iter(list(triples(pattern)))
 
+    def valid(triple: Any) -> None:
+        s, p, _ = triple
+        if not isinstance(s, (URIRef, BNode)) or not isinstance(p, URIRef):
+            raise QueryError(
+                f"the update would state {s.n3()} {p.n3()} ...: a subject must be an IRI or a "
+                "blank node and a predicate an IRI; nothing was changed"
+            )
+
     def journal_add(triple: Any) -> Graph:
+        valid(triple)
         was = triple in graph
         add(triple)
         if not was and triple in graph:
@@ -348,6 +357,8 @@ def _journaled(graph: Graph) -> Iterator[_Journal]:
 
     def journal_add_n(quads: Any) -> Graph:
         quads = list(quads)
+        for s, p, o, _ in quads:
+            valid((s, p, o))
         fresh = {(s, p, o) for s, p, o, _ in quads}
         fresh = {t for t in fresh if t not in graph}
         add_n(quads)
