@@ -53,8 +53,9 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--db",
         metavar="DIR",
-        help="keep the graph in an Oxigraph database in DIR (created if missing): files are "
-        "bulk-loaded into it once, later runs open it without parsing; needs genai-graph[oxigraph]",
+        help="keep the graph in an Oxigraph database in DIR (created if missing): files given "
+        "with -O are bulk-loaded into it (give them once: later runs open DIR without parsing "
+        "and -O adds again); needs genai-graph[oxigraph]",
     )
     common.add_argument(
         "--progress",

@@ -3,9 +3,16 @@
 ``load(..., store="memory")`` (the default) keeps the triples in rdflib's
 in-memory store. ``load(..., store="oxigraph", path=DIR)`` keeps them in an
 `Oxigraph <https://github.com/oxigraph/oxigraph>`_ database: files are
-bulk-loaded by Oxigraph's Rust parsers (about five times faster than rdflib),
-the database persists in DIR and opens again without re-parsing, and SPARQL
-runs on Oxigraph's engine. Every other method works the same on both.
+bulk-loaded by Oxigraph's Rust parsers (about three times faster than rdflib's
+parse at 100,000 classes), and the database persists in DIR and opens again
+without re-parsing. SPARQL still runs on rdflib's engine over the database.
+Every method gives the same answers on both stores; Oxigraph stores literals
+in canonical form (``"1.0"^^xsd:decimal`` comes back as ``"1"^^xsd:decimal``).
+
+Sources given to ``load`` are added to the database every time; removing a
+statement from a file does not remove it from the database. The bundled
+ontology is added once, recognised by its ``owl:versionIRI``: after upgrading
+genai-graph, rebuild the database to pick up a changed ontology.
 
 Oxigraph comes with the ``oxigraph`` extra: ``pip install 'genai-graph[oxigraph]'``.
 """
