@@ -23,10 +23,10 @@ import genai_graph
 from genai_graph import GenAIGraphError
 from genai_graph.notebook import GraphView
 
-from .conftest import external_references
+from .conftest import external_references, require_module
 
-nbformat = pytest.importorskip("nbformat")
-nbclient = pytest.importorskip("nbclient")
+nbformat = require_module("nbformat")
+nbclient = require_module("nbclient")
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 NOTEBOOKS = ("tour", "sparql", "visualization", "own-ontology")

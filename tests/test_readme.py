@@ -96,3 +96,7 @@ def test_bad_input_table_matches_the_tests() -> None:
     text = README.read_text(encoding="utf-8")
     shown = set(re.findall(r"`(test_bad_input\.py::test_bad_input\[[^\]]+\])`", text))
     assert shown == {test for _, _, test in TABLE()}
+    section = text.split("## Bad input, safety and concurrency", 1)[1].split("\n## ", 1)[0]
+    for module, name in re.findall(r"`(test_\w+\.py)::(test_\w+)`", section):
+        source = (README.parent / "tests" / module).read_text(encoding="utf-8")
+        assert f"def {name}(" in source, (module, name)

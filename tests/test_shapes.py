@@ -9,8 +9,10 @@ from rdflib.namespace import RDFS, XSD
 import genai_graph
 from genai_graph.loading import bundled_ontology
 
+from .conftest import require_module
+
 G = genai_graph.GENAI
-pyshacl = pytest.importorskip("pyshacl", reason="pyshacl is in the test extras")
+pyshacl = require_module("pyshacl")
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +66,7 @@ def test_shapes_catch_broken_facts(
 
 def test_second_parser_agrees(onto: Graph) -> None:
     """Oxigraph, an independent Turtle parser, reads the same triples as rdflib."""
-    ox = pytest.importorskip("pyoxigraph", reason="pyoxigraph is in the test extras")
+    ox = require_module("pyoxigraph")
     parsed = {
         tuple(str(t.value) for t in (q.subject, q.predicate, q.object))
         for q in ox.parse(bundled_ontology().read_bytes(), format=ox.RdfFormat.TURTLE)

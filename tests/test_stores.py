@@ -15,10 +15,10 @@ import genai_graph
 from genai_graph import GenAIGraphError, OntologyLoadError, StoreError
 from genai_graph.stores import LoadProgress
 
-from .conftest import DATA
+from .conftest import DATA, require_module
 
-pytest.importorskip("pyoxigraph", reason="store='oxigraph' needs the oxigraph extra")
-pytest.importorskip("oxrdflib", reason="store='oxigraph' needs the oxigraph extra")
+require_module("pyoxigraph")
+require_module("oxrdflib")
 
 
 @pytest.fixture(scope="module")

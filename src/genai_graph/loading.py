@@ -36,7 +36,7 @@ from rdflib.parser import PythonInputSource
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.term import Node
 
-from ._store import gc_paused
+from ._store import gc_paused, rdflib_deprecations_hidden
 from ._write import write_atomic
 from .errors import GenAIGraphWarning, OntologyLoadError
 
@@ -369,10 +369,7 @@ def parse_into(graph: Graph, sources: Iterable[Source]) -> None:
     """
     for source in sources:
         if isinstance(source, Graph):
-            with warnings.catch_warnings():
-                warnings.filterwarnings(
-                    "ignore", category=DeprecationWarning, module=r"rdflib(\.|$)"
-                )
+            with rdflib_deprecations_hidden():
                 if isinstance(source, (Dataset, ConjunctiveGraph)):  # a Dataset iterates quads
                     graph.addN(
                         (s, p, o, graph)
@@ -569,9 +566,8 @@ def parse_bytes(graph: Graph, data: bytes, fmt: str, name: str) -> None:
         # rdflib gets the very document that was checked, not text it would parse again
         source = PythonInputSource(document)
     try:
-        with warnings.catch_warnings(), gc_paused():
-            # rdflib's own parsers (JSON-LD, N3, TriG) call its deprecated APIs; users can't act on that.
-            warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"rdflib(\.|$)")
+        # rdflib's own parsers (JSON-LD, N3, TriG) call its deprecated APIs; users can't act on that.
+        with rdflib_deprecations_hidden(), gc_paused():
             data_or_source: dict[str, Any] = (
                 {"source": source} if source is not None else {"data": payload}
             )
@@ -715,8 +711,7 @@ def serialize(graph: Graph, fmt: str, name: str) -> bytes:
             return str(super().label(node, position))
 
     try:
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"rdflib")
+        with rdflib_deprecations_hidden():
             if fmt == "turtle":
                 stream = io.BytesIO()
                 _LosslessTurtle(graph).serialize(stream, encoding="utf-8")

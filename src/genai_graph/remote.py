@@ -1671,11 +1671,13 @@ def _query_kind(text: str) -> str:
     from pyparsing import ParseBaseException
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
+    from .sparql import _parse  # rdflib's parser is not thread-safe: one parse at a time
+
     try:
-        parsed = parseQuery(text)
+        parsed = _parse(parseQuery, text)
     except ParseBaseException:
         try:
-            parseUpdate(text)
+            _parse(parseUpdate, text)
         except ParseBaseException:
             is_update = False
         else:
