@@ -44,6 +44,24 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _MAX_NAME = 2000
 
 
+def checked_name(name: str) -> str:
+    """Return `name` stripped; refuse an empty or overlong name with an UnknownConceptError."""
+    text = name.strip()
+    if not text:
+        raise UnknownConceptError(name, reason="empty name: give a label, synonym, CURIE or IRI")
+    if len(text) > _MAX_NAME:
+        raise UnknownConceptError(
+            text[:40] + "...",
+            reason=f"name too long ({len(text)} characters, limit {_MAX_NAME})",
+        )
+    return text
+
+
+def is_curie_or_iri(text: str) -> bool:
+    """Return True if `text` looks like ``prefix:local`` or ``scheme:...`` (no spaces)."""
+    return _SCHEME.match(text) is not None and " " not in text
+
+
 def normalize(text: str) -> str:
     """Return `text` in the form names are compared in.
 
@@ -153,19 +171,10 @@ class NameIndex:
         AmbiguousNameError
             If several resources match at the same level.
         """
-        text = name.strip()
-        if not text:
-            raise UnknownConceptError(
-                name, reason="empty name: give a label, synonym, CURIE or IRI"
-            )
-        if len(text) > _MAX_NAME:
-            raise UnknownConceptError(
-                text[:40] + "...",
-                reason=f"name too long ({len(text)} characters, limit {_MAX_NAME})",
-            )
+        text = checked_name(name)
         if text.startswith("<") and text.endswith(">"):
             return self._known_iri(text[1:-1], name)
-        if _SCHEME.match(text) and " " not in text:
+        if is_curie_or_iri(text):
             prefix, _, local = text.partition(":")
             if prefix in self.prefixes:
                 iri = URIRef(self.prefixes[prefix] + local)

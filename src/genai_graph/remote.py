@@ -66,7 +66,13 @@ from .errors import (
 from .graph import KnowledgeGraph, NameLike, load
 from .loading import bundled_triples
 from .model import Concept, ConceptSet, Explanation, Relation
-from .names import LABEL_PREDICATES, SYNONYM_PREDICATES, NameIndex
+from .names import (
+    LABEL_PREDICATES,
+    SYNONYM_PREDICATES,
+    NameIndex,
+    checked_name,
+    is_curie_or_iri,
+)
 from .namespaces import PREFIXES
 from .sparql import SelectResult
 
@@ -170,7 +176,6 @@ _TAXONOMY = (
 )
 """Every is-a statement and every name: what owl:Thing's descendants and owl:Nothing's ancestors need."""
 
-_MAX_NAME = 2000
 _MAX_QUERY = 1_000_000
 _VALUES_CHUNK = 200
 _PATH_CHUNK = 50
@@ -773,23 +778,14 @@ class RemoteGraph:
         return found
 
     def _lookup(self, name: str) -> URIRef:
-        text = name.strip()
-        if not text:
-            raise UnknownConceptError(
-                name, reason="empty name: give a label, synonym, CURIE or IRI"
-            )
-        if len(text) > _MAX_NAME:
-            raise UnknownConceptError(
-                text[:40] + "...",
-                reason=f"name too long ({len(text)} characters, limit {_MAX_NAME})",
-            )
+        text = checked_name(name)
         try:
             text.encode("utf-8")
         except UnicodeEncodeError:
             raise UnknownConceptError(name, reason="the name is not valid Unicode text") from None
         if text.startswith("<") and text.endswith(">"):
             return self._known_iri(text[1:-1], name)
-        if _SCHEME.match(text) and " " not in text:
+        if is_curie_or_iri(text):
             prefix, _, local = text.partition(":")
             if prefix in self._prefixes:
                 iri = self._prefixes[prefix] + local
@@ -931,35 +927,67 @@ class RemoteGraph:
 
     def _closure_up(self, nodes: Iterable[URIRef], into: Graph) -> None:
         """Fetch the is-a closure above many `nodes`, level by level (no transitive paths)."""
-        predicates = _in((*_IS_A, *_ANNOTATIONS))
-        both_ways = _in((OWL.equivalentClass, OWL.sameAs))
+        self._walk(
+            nodes,
+            into,
+            out=(*_IS_A, *_ANNOTATIONS),
+            back=(OWL.equivalentClass, OWL.sameAs),
+            follow=_IS_A,
+            keep=lambda t: not _is_vocabulary(t),
+        )
+
+    def _walk(
+        self,
+        start: Iterable[URIRef],
+        into: Graph,
+        *,
+        out: Sequence[URIRef],
+        back: Sequence[URIRef],
+        follow: Sequence[URIRef],
+        keep: Callable[[URIRef], bool] = lambda t: True,
+    ) -> None:
+        """Fetch statements level by level from `start`, without transitive paths.
+
+        Each level fetches the statements leaving the frontier by an `out`
+        predicate (to IRIs and literals) and those reaching it by a `back`
+        predicate (from IRIs); the IRIs met through a `follow` predicate that
+        `keep` accepts form the next level.
+        """
+        outs = _in(out)
+        if len(back) == 1:  # Virtuoso fails on a one-element IN: name the predicate
+            lead, pattern, condition = "?s ?n", f"?s {sparql_iri(back[0])} ?n", "isIRI(?s)"
+        else:
+            lead, pattern, condition = "?s ?p ?n", "?s ?p ?n", f"isIRI(?s) && ?p IN ({_in(back)})"
+
+        def outgoing(chunk: Sequence[URIRef]) -> str:
+            return (
+                f"SELECT DISTINCT ?n ?p ?o WHERE {{ {_values('n', chunk)} ?n ?p ?o .\n"
+                f"  FILTER(!isBlank(?o) && ?p IN ({outs})) }}"
+            )
+
+        def incoming(chunk: Sequence[URIRef]) -> str:
+            return (
+                f"SELECT DISTINCT {lead} WHERE {{ {_values('n', chunk)} {pattern} .\n"
+                f"  FILTER({condition}) }}"
+            )
+
         seen: set[URIRef] = set()
-        frontier = sorted(set(nodes))
+        frontier = sorted(set(start))
         while frontier:
             seen.update(frontier)
-            found: set[URIRef] = set()
-
-            def outgoing(chunk: Sequence[URIRef]) -> str:
-                return (
-                    f"SELECT DISTINCT ?n ?p ?o WHERE {{ {_values('n', chunk)} ?n ?p ?o .\n"
-                    f"  FILTER(!isBlank(?o) && ?p IN ({predicates})) }}"
-                )
-
-            def incoming(chunk: Sequence[URIRef]) -> str:
-                return (
-                    f"SELECT DISTINCT ?s ?p ?n WHERE {{ {_values('n', chunk)} ?s ?p ?n .\n"
-                    f"  FILTER(isIRI(?s) && ?p IN ({both_ways})) }}"
-                )
-
-            triples = [
-                *_triples_of(self._rows_for(frontier, outgoing), "n", "p", "o"),
-                *_triples_of(self._rows_for(frontier, incoming), "s", "p", "n"),
+            back_rows = [
+                {"p": back[0], **row} if len(back) == 1 else row
+                for row in self._rows_for(frontier, incoming)
             ]
-            for s, p, o in triples:
+            found: set[URIRef] = set()
+            for s, p, o in (
+                *_triples_of(self._rows_for(frontier, outgoing), "n", "p", "o"),
+                *_triples_of(back_rows, "s", "p", "n"),
+            ):
                 into.add((s, p, o))
-                if p in _IS_A:
+                if p in follow:
                     found.update(t for t in (s, o) if isinstance(t, URIRef))
-            frontier = sorted(t for t in found - seen if not _is_vocabulary(t))
+            frontier = sorted(t for t in found - seen if keep(t))
 
     def _rdfs_extras(self, anchors: Sequence[URIRef], into: Graph) -> None:
         """Fetch what RDFS adds to `anchors`: their links, and the properties' hierarchy, domains and ranges.
@@ -1019,40 +1047,13 @@ class RemoteGraph:
                 into.add((s, p, o))
                 partners.update(t for t in (s, o) if isinstance(t, URIRef))
             members = sorted(partners - group)
-        kinds = _in((RDFS.subPropertyOf, OWL.equivalentProperty, RDFS.domain, RDFS.range, RDF.type))
-        up = (RDFS.subPropertyOf, OWL.equivalentProperty)
-        equivalent = sparql_iri(OWL.equivalentProperty)
-        seen: set[URIRef] = set()
-        frontier = sorted(links)
-        while frontier:
-            seen.update(frontier)
-            found: set[URIRef] = set()
-
-            def outgoing(chunk: Sequence[URIRef]) -> str:
-                return (
-                    f"SELECT DISTINCT ?q ?p ?o WHERE {{ {_values('q', chunk)} ?q ?p ?o .\n"
-                    f"  FILTER(!isBlank(?o) && ?p IN ({kinds})) }}"
-                )
-
-            def incoming(chunk: Sequence[URIRef]) -> str:
-                return (
-                    f"SELECT DISTINCT ?s ?q WHERE {{ {_values('q', chunk)} ?s {equivalent} ?q .\n"
-                    "  FILTER(isIRI(?s)) }"
-                )
-
-            triples = [
-                *_triples_of(self._rows_for(frontier, outgoing), "q", "p", "o"),
-                *(
-                    (row["s"], OWL.equivalentProperty, row["q"])
-                    for row in self._rows_for(frontier, incoming)
-                    if isinstance(row.get("s"), URIRef) and isinstance(row.get("q"), URIRef)
-                ),
-            ]
-            for s, p, o in triples:
-                into.add((s, p, o))
-                if p in up:
-                    found.update(t for t in (s, o) if isinstance(t, URIRef))
-            frontier = sorted(found - seen)
+        self._walk(
+            links,
+            into,
+            out=(RDFS.subPropertyOf, OWL.equivalentProperty, RDFS.domain, RDFS.range, RDF.type),
+            back=(OWL.equivalentProperty,),
+            follow=(RDFS.subPropertyOf, OWL.equivalentProperty),
+        )
 
     def _upward(
         self, anchors: Sequence[URIRef], entailment: str, *, annotated: bool = True
@@ -1107,36 +1108,13 @@ class RemoteGraph:
 
     def _individuals(self, individuals: Sequence[URIRef], into: Graph) -> None:
         """Fetch the types and names of `individuals` and of everything owl:sameAs them, level by level."""
-        kinds = _in((RDF.type, OWL.sameAs, *_ANNOTATIONS))
-        same = sparql_iri(OWL.sameAs)
-        seen: set[URIRef] = set()
-        frontier = list(individuals)
-        while frontier:
-            seen.update(frontier)
-
-            def outgoing(chunk: Sequence[URIRef]) -> str:
-                return (
-                    f"SELECT DISTINCT ?i ?p ?o WHERE {{ {_values('i', chunk)} ?i ?p ?o .\n"
-                    f"  FILTER(!isBlank(?o) && ?p IN ({kinds})) }}"
-                )
-
-            def incoming(chunk: Sequence[URIRef]) -> str:
-                return (
-                    f"SELECT DISTINCT ?s ?i WHERE {{ {_values('i', chunk)} ?s {same} ?i .\n"
-                    "  FILTER(isIRI(?s)) }"
-                )
-
-            found: set[URIRef] = set()
-            for s, p, o in _triples_of(self._rows_for(frontier, outgoing), "i", "p", "o"):
-                into.add((s, p, o))
-                if p == OWL.sameAs and isinstance(o, URIRef):
-                    found.add(o)
-            for row in self._rows_for(frontier, incoming):
-                other, member = row.get("s"), row.get("i")
-                if isinstance(other, URIRef) and isinstance(member, URIRef):
-                    into.add((other, OWL.sameAs, member))
-                    found.add(other)
-            frontier = sorted(found - seen)
+        self._walk(
+            individuals,
+            into,
+            out=(RDF.type, OWL.sameAs, *_ANNOTATIONS),
+            back=(OWL.sameAs,),
+            follow=(OWL.sameAs,),
+        )
 
     @staticmethod
     def _statements_query(subject: str) -> str:
