@@ -460,8 +460,7 @@ class KnowledgeGraph:
         index = self._index(entailment)
         if entailment is None:
             self._store.fast = index.fast_table()
-        ix, iy = self._resolve(x), self._resolve(y)
-        return ix == iy or index.is_a(ix, iy)
+        return index.is_a(self._resolve(x), self._resolve(y))
 
     def explain(
         self,
